@@ -1,0 +1,86 @@
+import { loadConfig } from '../config/config.js';
+import { resolvePaths, type AgentPaths } from '../config/paths.js';
+import { O4Error, describeError } from '../errors.js';
+import { FileLog, parseLevel, type Log } from '../log/logger.js';
+import { decodeRequest } from '../protocol/decode.js';
+import { FdLineReader } from '../protocol/line-reader.js';
+import { errorLine } from '../protocol/reply.js';
+import { FdReplyWriter } from '../protocol/reply-writer.js';
+import { Ledger } from '../store/ledger.js';
+import type { AgentContext, ChmodHydrator } from './context.js';
+import { commandName, dispatch } from './dispatch.js';
+import { guardProcessOutput } from './output-guard.js';
+import { WorkspaceDirectory } from './workspaces.js';
+
+export interface StdioAgentOptions {
+  readonly input: number;
+  readonly output: number;
+  readonly env: NodeJS.ProcessEnv;
+  /** Builds the hydrator for `chmod` to writable; loaded lazily so a sync never pays for it. */
+  readonly hydrator?: (ctx: Omit<AgentContext, 'hydrator'>) => ChmodHydrator;
+}
+
+/**
+ * `o4-agent altsync`: the process p4 starts for an altsync workspace. Reads one request per line,
+ * answers exactly one line per request, and exits on `quit` (no reply) or end of input — never for
+ * any other reason: every failure becomes `{"result":false,"error":"…"}`.
+ */
+export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
+  const paths = resolvePaths(options.env);
+  const log = new FileLog(paths.agentLog, parseLevel(options.env['O4_AGENT_LOG_LEVEL'], 'info'), { component: 'altsync' });
+  guardProcessOutput(log);
+
+  let ctx: AgentContext | undefined;
+  let startupError: O4Error | undefined;
+  try {
+    ctx = createContext(paths, log, options);
+  } catch (err) {
+    startupError = err instanceof O4Error ? err : new O4Error('CONFIG', `o4-agent cannot start: ${describeError(err)}`);
+    log.error({ err: startupError.message }, 'agent start-up failed; every request will report it');
+  }
+
+  const reader = new FdLineReader(options.input);
+  const writer = new FdReplyWriter(options.output);
+  const debug = log.isEnabled('debug');
+  for (;;) {
+    const line = reader.next();
+    if (line === null) break;
+    const started = debug ? performance.now() : 0;
+    let name = '';
+    let reply: string;
+    try {
+      const req = decodeRequest(line.toString('utf8'));
+      name = commandName(req);
+      if (name === 'quit') break;
+      if (!ctx) throw startupError!;
+      const pending = dispatch(ctx, name, req);
+      reply = typeof pending === 'string' ? pending : await pending;
+    } catch (err) {
+      reply = errorLine(describeError(err));
+      logFailure(log, name, line, err);
+    }
+    if (!writer.write(reply)) break; // p4 is gone
+    if (debug) log.debug({ command: name, ms: +(performance.now() - started).toFixed(3), reply: reply.trimEnd() }, 'request');
+  }
+  ctx?.ledger.close();
+}
+
+function createContext(paths: AgentPaths, log: Log, options: StdioAgentOptions): AgentContext {
+  const config = loadConfig(paths.config);
+  const ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
+  const base = { config, paths, ledger, log, workspaces: new WorkspaceDirectory(ledger, log) };
+  let hydrator: ChmodHydrator | undefined;
+  const build = options.hydrator;
+  return {
+    ...base,
+    get hydrator() {
+      return build ? (hydrator ??= build(base)) : undefined;
+    },
+  };
+}
+
+function logFailure(log: Log, command: string, line: Buffer, err: unknown): void {
+  const request = line.length > 500 ? `${line.subarray(0, 500).toString('utf8')}…` : line.toString('utf8');
+  if (err instanceof O4Error) log.warn({ command, code: err.code, ...err.context, request }, err.message);
+  else log.error({ command, err: err instanceof Error ? err.stack : String(err), request }, 'request failed with an internal error');
+}

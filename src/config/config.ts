@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { O4Error, errnoCode } from '../errors.js';
+
+/**
+ * The configuration file, declared once: every setting with its type, default and meaning lives in
+ * this schema, and `docs/configuration.md` describes the same keys.
+ */
+export const configSchema = z
+  .object({
+    placeholders: z
+      .object({
+        /**
+         * `unreadable`: placeholders have no permission bits until hydrated, so a program that opens
+         * one fails loudly instead of reading zeros. `real`: placeholders get the modes a normal sync
+         * would give (for an on-access hydration backend that fills them before any read).
+         */
+        mode: z.enum(['unreadable', 'real']).default('unreadable'),
+      })
+      .strict()
+      .default({}),
+    ledger: z
+      .object({
+        /** How long a writer waits for another process's write lock before the request fails. */
+        busyTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export const DEFAULT_CONFIG: Config = configSchema.parse({});
+
+/** Reads and validates the configuration file; a missing file means all defaults. */
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return DEFAULT_CONFIG;
+    throw new O4Error('CONFIG', `cannot read configuration file ${file}: ${(err as Error).message}`, { file });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new O4Error('CONFIG', `configuration file ${file} is not valid JSON: ${(err as Error).message}`, { file });
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? first.path.join('.') : '(top level)';
+    throw new O4Error('CONFIG', `configuration file ${file} is invalid at ${where}: ${first?.message ?? 'invalid'}`, { file });
+  }
+  return parsed.data;
+}

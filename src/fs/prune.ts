@@ -1,0 +1,23 @@
+import { rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Removes now-empty directories from `startDir` upwards, like the P4 client's `rmdir` option: it
+ * stops at the first directory that is not empty, never removes the workspace root or anything
+ * outside it, and with `preserveDir` (the `preserveCWD` mode) never removes that directory.
+ */
+export function pruneEmptyDirs(startDir: string, root: string, preserveDir?: string): string[] {
+  const removed: string[] = [];
+  const prefix = root === '/' ? '/' : `${root}/`;
+  let dir = startDir;
+  while (dir.startsWith(prefix) && dir.length > prefix.length && dir !== preserveDir) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break; // not empty, already gone, or not ours to remove: stop like the client does
+    }
+    removed.push(dir);
+    dir = dirname(dir);
+  }
+  return removed;
+}

@@ -1,0 +1,63 @@
+import { closeSync, mkdirSync, openSync, unlinkSync, constants } from 'node:fs';
+import { dirname } from 'node:path';
+import { errnoCode, ioError } from '../errors.js';
+
+/**
+ * Files are never written in place: content goes to a temp file in the destination directory and is
+ * renamed over the target, so a reader or a crash never sees half a file. Temp names are short
+ * (a long file name plus a suffix could exceed NAME_MAX) and unique per process.
+ */
+const TEMP_PREFIX = '.o4tmp.';
+let sequence = 0;
+
+export function isTempName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX);
+}
+
+// libuv opens every file with O_CLOEXEC, so children never inherit these descriptors.
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Creates a new empty temp file beside `target` (creating missing parent directories) and opens it for writing. */
+export function openTempBeside(target: string): { fd: number; tmpPath: string } {
+  const dir = dirname(target);
+  for (let attempt = 0; ; attempt++) {
+    const tmpPath = `${dir}/${TEMP_PREFIX}${process.pid}.${++sequence}`;
+    try {
+      return { fd: openSync(tmpPath, CREATE_FLAGS, 0o600), tmpPath };
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'ENOENT' && attempt === 0) {
+        makeParentDirs(dir);
+        continue;
+      }
+      // A stale temp file of a crashed process with a recycled pid: take the next number.
+      if (code === 'EEXIST' && attempt < 100) continue;
+      throw ioError('create a temporary file in', dir, err);
+    }
+  }
+}
+
+/** Creates `dir` and its missing parents with mode 0777 & ~umask, as the P4 client does. */
+export function makeParentDirs(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o777 });
+  } catch (err) {
+    throw ioError('create directory', dir, err);
+  }
+}
+
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed or invalid; nothing to recover.
+  }
+}
+
+export function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already, or the directory went away; nothing left to clean.
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Logger as PinoLogger } from 'pino';
+
+/**
+ * Structured logging through pino, to a file — never to stdout/stderr, which for the altsync
+ * agent are the reply pipe. pino is loaded on the first record that passes the level filter, so
+ * a `p4` command whose agent logs nothing does not pay pino's start-up cost.
+ */
+export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+const LEVEL_VALUES: Record<Level, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+export interface Log {
+  isEnabled(level: Level): boolean;
+  debug(fields: object, msg: string): void;
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
+
+export function parseLevel(value: string | undefined, fallback: Level): Level {
+  return value !== undefined && value in LEVEL_VALUES ? (value as Level) : fallback;
+}
+
+const require = createRequire(import.meta.url);
+
+export class FileLog implements Log {
+  private pino: PinoLogger | undefined;
+  private threshold: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly level: Level,
+    private readonly bindings: Record<string, unknown>,
+  ) {
+    this.threshold = LEVEL_VALUES[level];
+  }
+
+  isEnabled(level: Level): boolean {
+    return LEVEL_VALUES[level] >= this.threshold;
+  }
+
+  debug(fields: object, msg: string): void {
+    if (this.isEnabled('debug')) this.logger()?.debug(fields, msg);
+  }
+  info(fields: object, msg: string): void {
+    if (this.isEnabled('info')) this.logger()?.info(fields, msg);
+  }
+  warn(fields: object, msg: string): void {
+    if (this.isEnabled('warn')) this.logger()?.warn(fields, msg);
+  }
+  error(fields: object, msg: string): void {
+    if (this.isEnabled('error')) this.logger()?.error(fields, msg);
+  }
+
+  /** Returns undefined when the log file cannot be opened: losing a log line must never fail a request. */
+  private logger(): PinoLogger | undefined {
+    if (this.pino) return this.pino;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const pino = require('pino') as typeof import('pino');
+      const dest = pino.destination({ dest: this.file, sync: true, append: true });
+      this.pino = pino.default({ level: this.level, base: { pid: process.pid, ...this.bindings } }, dest);
+    } catch {
+      this.threshold = Infinity;
+    }
+    return this.pino;
+  }
+}
+
+/** A log that drops everything; for library use in tests that do not look at logs. */
+export const nullLog: Log = {
+  isEnabled: () => false,
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};

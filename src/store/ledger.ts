@@ -1,0 +1,359 @@
+import Database from 'better-sqlite3';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { O4Error, describeError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+import type { FileState } from './states.js';
+
+/**
+ * The ledger: one SQLite file (WAL) shared by every o4-agent process of a user. It is the single
+ * source of truth; processes are replaceable around it. Write transactions are IMMEDIATE so that a
+ * writer waits for the lock (busy_timeout) instead of failing with SQLITE_BUSY on upgrade.
+ */
+export interface Workspace {
+  readonly id: number;
+  readonly port: string;
+  readonly client: string;
+  readonly root: string;
+  readonly user: string | null;
+  readonly rootSource: 'check' | 'inferred';
+  readonly markers: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface FileRecord {
+  workspaceId: number;
+  rel: string;
+  depotFile: string;
+  clientFile: string | null;
+  rev: number;
+  digest: string | null;
+  fileSize: number | null;
+  fileType: string | null;
+  typeCode: string | null;
+  keywords: boolean;
+  lineEnd: string | null;
+  utf8bom: number | null;
+  charset: string | null;
+  writable: boolean;
+  executable: boolean;
+  state: FileState;
+  statSig: string | null;
+  source: string | null;
+  hydratedAt: number | null;
+  updatedAt: number;
+}
+
+export interface StateCount {
+  readonly state: FileState;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+interface FileRow {
+  workspace_id: number;
+  rel: string;
+  depot_file: string;
+  client_file: string | null;
+  rev: number;
+  digest: string | null;
+  file_size: number | null;
+  file_type: string | null;
+  type_code: string | null;
+  keywords: number;
+  line_end: string | null;
+  utf8bom: number | null;
+  charset: string | null;
+  writable: number;
+  executable: number;
+  state: FileState;
+  stat_sig: string | null;
+  source: string | null;
+  hydrated_at: number | null;
+  updated_at: number;
+}
+
+interface WorkspaceRow {
+  id: number;
+  port: string;
+  client: string;
+  root: string;
+  user: string | null;
+  root_source: 'check' | 'inferred';
+  markers: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LedgerOptions {
+  readonly busyTimeoutMs: number;
+  readonly readonly?: boolean;
+}
+
+export class Ledger {
+  readonly db: Database.Database;
+  private readonly stmts: ReturnType<typeof prepareStatements>;
+  private readonly beginImmediate: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
+
+  private constructor(
+    readonly path: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    this.stmts = prepareStatements(db);
+    this.beginImmediate = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+  }
+
+  static open(file: string, options: LedgerOptions): Ledger {
+    let db: Database.Database;
+    try {
+      if (!options.readonly) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      db = new Database(file, { timeout: options.busyTimeoutMs, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new O4Error('LEDGER', `cannot open ledger ${file}: ${describeError(err)}`, { file }, { cause: err });
+    }
+    try {
+      if (!options.readonly) {
+        if (db.pragma('journal_mode', { simple: true }) !== 'wal') {
+          chmodSync(file, 0o600); // the -wal and -shm files SQLite creates next copy this mode
+          db.pragma('journal_mode = WAL');
+        }
+        db.pragma('synchronous = NORMAL');
+        migrate(db);
+      } else if ((db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+        throw new O4Error('LEDGER', `ledger ${file} has an older schema; run any o4-agent command that writes to upgrade it`, { file });
+      }
+      return new Ledger(file, db);
+    } catch (err) {
+      db.close();
+      if (err instanceof O4Error) throw err;
+      throw new O4Error('LEDGER', `cannot prepare ledger ${file}: ${describeError(err)}`, { file }, { cause: err });
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs `fn` inside BEGIN IMMEDIATE … COMMIT. A filesystem change that must agree with the ledger
+   * is made inside `fn`, after the ledger writes: if it throws, the ledger rolls back; if COMMIT
+   * fails afterwards, `onCommitFailure` undoes the filesystem change where it can.
+   */
+  write<T>(fn: () => T, onCommitFailure?: () => void): T {
+    try {
+      this.beginImmediate.run();
+    } catch (err) {
+      throw ledgerError('begin a write transaction', this.path, err);
+    }
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      this.safeRollback();
+      throw err;
+    }
+    try {
+      this.commit.run();
+    } catch (err) {
+      this.safeRollback();
+      onCommitFailure?.();
+      throw ledgerError('commit', this.path, err);
+    }
+    return result;
+  }
+
+  private safeRollback(): void {
+    try {
+      if (this.db.inTransaction) this.rollback.run();
+    } catch {
+      // The transaction is already gone (SQLite rolls back itself on some errors).
+    }
+  }
+
+  workspace(port: string, client: string): Workspace | undefined {
+    const row = this.stmts.workspaceByKey.get(port, client) as WorkspaceRow | undefined;
+    return row && toWorkspace(row);
+  }
+
+  workspaceById(id: number): Workspace | undefined {
+    const row = this.stmts.workspaceById.get(id) as WorkspaceRow | undefined;
+    return row && toWorkspace(row);
+  }
+
+  workspaces(): Workspace[] {
+    return (this.stmts.allWorkspaces.all() as WorkspaceRow[]).map(toWorkspace);
+  }
+
+  /** Creates or updates the workspace row; returns it as stored. */
+  saveWorkspace(ws: { port: string; client: string; root: string; user: string | null; rootSource: 'check' | 'inferred'; markers: boolean }): Workspace {
+    const now = Date.now();
+    const row = this.stmts.upsertWorkspace.get({
+      port: ws.port,
+      client: ws.client,
+      root: ws.root,
+      user: ws.user,
+      root_source: ws.rootSource,
+      markers: ws.markers ? 1 : 0,
+      now,
+    }) as WorkspaceRow;
+    return toWorkspace(row);
+  }
+
+  file(workspaceId: number, rel: string): FileRecord | undefined {
+    const row = this.stmts.fileByKey.get(workspaceId, rel) as FileRow | undefined;
+    return row && toFileRecord(row);
+  }
+
+  putFile(rec: FileRecord): void {
+    this.stmts.upsertFile.run(toFileRow(rec));
+  }
+
+  deleteFile(workspaceId: number, rel: string): boolean {
+    return this.stmts.deleteFile.run(workspaceId, rel).changes > 0;
+  }
+
+  /** Re-keys a row to a new path, replacing any row already there. */
+  moveFile(workspaceId: number, fromRel: string, toRel: string): boolean {
+    this.stmts.deleteFile.run(workspaceId, toRel);
+    return this.stmts.moveFile.run({ ws: workspaceId, from: fromRel, to: toRel, now: Date.now() }).changes > 0;
+  }
+
+  recordRescue(workspaceId: number, rel: string, savedTo: string, reason: string): void {
+    this.stmts.insertRescue.run(workspaceId, rel, savedTo, reason, Date.now());
+  }
+
+  rescues(workspaceId: number, rel: string): { savedTo: string; reason: string; at: number }[] {
+    return this.stmts.rescuesByPath.all(workspaceId, rel) as { savedTo: string; reason: string; at: number }[];
+  }
+
+  stateCounts(workspaceId: number): StateCount[] {
+    return this.stmts.countsByWorkspace.all(workspaceId) as StateCount[];
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current === MIGRATIONS.length) return;
+  if (current > MIGRATIONS.length) {
+    throw new O4Error('LEDGER', `ledger schema version ${current} is newer than this o4-agent understands (${MIGRATIONS.length}); upgrade o4-agent`);
+  }
+  db.prepare('BEGIN IMMEDIATE').run();
+  try {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    db.prepare('COMMIT').run();
+  } catch (err) {
+    if (db.inTransaction) db.prepare('ROLLBACK').run();
+    throw err;
+  }
+}
+
+function ledgerError(action: string, file: string, err: unknown): O4Error {
+  const code = (err as { code?: string }).code;
+  const hint = code === 'SQLITE_BUSY' ? ' (another o4-agent process held the ledger too long)' : code === 'SQLITE_FULL' ? ' (disk full)' : '';
+  return new O4Error('LEDGER', `ledger ${file}: cannot ${action}: ${describeError(err)}${hint}`, { file, sqlite: code }, { cause: err });
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    workspaceByKey: db.prepare('SELECT * FROM workspaces WHERE port = ? AND client = ?'),
+    workspaceById: db.prepare('SELECT * FROM workspaces WHERE id = ?'),
+    allWorkspaces: db.prepare('SELECT * FROM workspaces ORDER BY client, port'),
+    upsertWorkspace: db.prepare(`
+      INSERT INTO workspaces (port, client, root, user, root_source, markers, created_at, updated_at)
+      VALUES (@port, @client, @root, @user, @root_source, @markers, @now, @now)
+      ON CONFLICT (port, client) DO UPDATE SET
+        root = excluded.root, user = coalesce(excluded.user, user), root_source = excluded.root_source,
+        markers = excluded.markers, updated_at = excluded.updated_at
+      RETURNING *`),
+    fileByKey: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND rel = ?'),
+    upsertFile: db.prepare(`
+      INSERT INTO files (workspace_id, rel, depot_file, client_file, rev, digest, file_size, file_type, type_code,
+        keywords, line_end, utf8bom, charset, writable, executable, state, stat_sig, source, hydrated_at, updated_at)
+      VALUES (@workspace_id, @rel, @depot_file, @client_file, @rev, @digest, @file_size, @file_type, @type_code,
+        @keywords, @line_end, @utf8bom, @charset, @writable, @executable, @state, @stat_sig, @source, @hydrated_at, @updated_at)
+      ON CONFLICT (workspace_id, rel) DO UPDATE SET
+        depot_file = excluded.depot_file, client_file = excluded.client_file, rev = excluded.rev, digest = excluded.digest,
+        file_size = excluded.file_size, file_type = excluded.file_type, type_code = excluded.type_code,
+        keywords = excluded.keywords, line_end = excluded.line_end, utf8bom = excluded.utf8bom, charset = excluded.charset,
+        writable = excluded.writable, executable = excluded.executable, state = excluded.state, stat_sig = excluded.stat_sig,
+        source = excluded.source, hydrated_at = excluded.hydrated_at, updated_at = excluded.updated_at`),
+    deleteFile: db.prepare('DELETE FROM files WHERE workspace_id = ? AND rel = ?'),
+    moveFile: db.prepare('UPDATE files SET rel = @to, updated_at = @now WHERE workspace_id = @ws AND rel = @from'),
+    insertRescue: db.prepare('INSERT INTO rescued (workspace_id, rel, saved_to, reason, at) VALUES (?, ?, ?, ?, ?)'),
+    rescuesByPath: db.prepare('SELECT saved_to AS savedTo, reason, at FROM rescued WHERE workspace_id = ? AND rel = ? ORDER BY at DESC'),
+    countsByWorkspace: db.prepare('SELECT state, files, bytes FROM state_counts WHERE workspace_id = ? AND files > 0 ORDER BY state'),
+  };
+}
+
+function toWorkspace(r: WorkspaceRow): Workspace {
+  return {
+    id: r.id,
+    port: r.port,
+    client: r.client,
+    root: r.root,
+    user: r.user,
+    rootSource: r.root_source,
+    markers: r.markers !== 0,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function toFileRecord(r: FileRow): FileRecord {
+  return {
+    workspaceId: r.workspace_id,
+    rel: r.rel,
+    depotFile: r.depot_file,
+    clientFile: r.client_file,
+    rev: r.rev,
+    digest: r.digest,
+    fileSize: r.file_size,
+    fileType: r.file_type,
+    typeCode: r.type_code,
+    keywords: r.keywords !== 0,
+    lineEnd: r.line_end,
+    utf8bom: r.utf8bom,
+    charset: r.charset,
+    writable: r.writable !== 0,
+    executable: r.executable !== 0,
+    state: r.state,
+    statSig: r.stat_sig,
+    source: r.source,
+    hydratedAt: r.hydrated_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toFileRow(f: FileRecord): FileRow {
+  return {
+    workspace_id: f.workspaceId,
+    rel: f.rel,
+    depot_file: f.depotFile,
+    client_file: f.clientFile,
+    rev: f.rev,
+    digest: f.digest,
+    file_size: f.fileSize,
+    file_type: f.fileType,
+    type_code: f.typeCode,
+    keywords: f.keywords ? 1 : 0,
+    line_end: f.lineEnd,
+    utf8bom: f.utf8bom,
+    charset: f.charset,
+    writable: f.writable ? 1 : 0,
+    executable: f.executable ? 1 : 0,
+    state: f.state,
+    stat_sig: f.statSig,
+    source: f.source,
+    hydrated_at: f.hydratedAt,
+    updated_at: f.updatedAt,
+  };
+}
