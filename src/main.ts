@@ -6,7 +6,7 @@ const args = process.argv.slice(2);
 
 if (args[0] === 'altsync') {
   const { runStdioAgent } = await import('./agent/stdio-agent.js');
-  await runStdioAgent({ input: 0, output: 1, env: process.env });
+  await runStdioAgent({ input: 0, output: 1, env: process.env, args: args.slice(1) });
   process.exit(0);
 } else {
   const { runCli } = await import('./cli/main.js');

@@ -7,6 +7,7 @@ import { FdLineReader } from '../protocol/line-reader.js';
 import { errorLine } from '../protocol/reply.js';
 import { FdReplyWriter } from '../protocol/reply-writer.js';
 import { Ledger } from '../store/ledger.js';
+import { applyAltsyncOptions, parseAltsyncArgs, type AltsyncOptions } from './altsync-args.js';
 import type { AgentContext, ChmodHydrator } from './context.js';
 import { commandName, dispatch } from './dispatch.js';
 import { guardProcessOutput } from './output-guard.js';
@@ -16,6 +17,8 @@ export interface StdioAgentOptions {
   readonly input: number;
   readonly output: number;
   readonly env: NodeJS.ProcessEnv;
+  /** The words after `altsync` on the command line. */
+  readonly args: readonly string[];
   /** Builds the hydrator for `chmod` to writable; loaded lazily so a sync never pays for it. */
   readonly hydrator?: (ctx: Omit<AgentContext, 'hydrator'>) => ChmodHydrator;
 }
@@ -26,13 +29,24 @@ export interface StdioAgentOptions {
  * any other reason: every failure becomes `{"result":false,"error":"…"}`.
  */
 export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
-  const paths = resolvePaths(options.env);
-  const log = new FileLog(paths.agentLog, parseLevel(options.env['O4_AGENT_LOG_LEVEL'], 'info'), { component: 'altsync' });
+  let args: AltsyncOptions = {};
+  let startupError: O4Error | undefined;
+  try {
+    args = parseAltsyncArgs(options.args);
+  } catch (err) {
+    startupError = err as O4Error;
+  }
+  const env = applyAltsyncOptions(options.env, args);
+  const paths = resolvePaths(env);
+  const log = new FileLog(paths.agentLog, parseLevel(env['O4_AGENT_LOG_LEVEL'], 'info'), {
+    component: 'altsync',
+    ...(args.label !== undefined && { label: args.label }),
+  });
   guardProcessOutput(log);
 
   let ctx: AgentContext | undefined;
-  let startupError: O4Error | undefined;
   try {
+    if (startupError) throw startupError;
     ctx = createContext(paths, log, options);
   } catch (err) {
     startupError = err instanceof O4Error ? err : new O4Error('CONFIG', `o4-agent cannot start: ${describeError(err)}`);

@@ -258,7 +258,12 @@ function migrate(db: Database.Database): void {
 
 function ledgerError(action: string, file: string, err: unknown): O4Error {
   const code = (err as { code?: string }).code;
-  const hint = code === 'SQLITE_BUSY' ? ' (another o4-agent process held the ledger too long)' : code === 'SQLITE_FULL' ? ' (disk full)' : '';
+  const hint =
+    code === 'SQLITE_BUSY'
+      ? ' (another o4-agent process held the ledger longer than ledger.busyTimeoutMs)'
+      : code === 'SQLITE_FULL'
+        ? ' (the disk holding the ledger is full)'
+        : '';
   return new O4Error('LEDGER', `ledger ${file}: cannot ${action}: ${describeError(err)}${hint}`, { file, sqlite: code }, { cause: err });
 }
 
