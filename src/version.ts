@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './module-paths.js';
 
 let cached: string | undefined;
 
-/** The package version, read once from package.json (two levels above dist/src). */
+/** The package version, read once from package.json. */
 export function agentVersion(): string {
   if (cached === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-      cached = pkg.version ?? 'unknown';
+      cached = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
     } catch {
       cached = 'unknown';
     }

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { O4Error } from '../errors.js';
 import type { RequestObject } from '../protocol/decode.js';
 import { okLine, type ReplyFields } from '../protocol/reply.js';
@@ -10,7 +9,7 @@ import {
   chmodRequest,
   deleteRequest,
   moveRequest,
-  parseRequest,
+  type RequestSchema,
 } from '../protocol/requests.js';
 import { handleAdd } from './commands/add.js';
 import { handleAdded } from './commands/added.js';
@@ -24,11 +23,11 @@ import type { AgentContext } from './context.js';
 type Outcome = ReplyFields | void;
 
 interface Command<T> {
-  readonly schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  readonly schema: RequestSchema<T>;
   readonly run: (ctx: AgentContext, req: T) => Outcome | Promise<Outcome>;
 }
 
-function command<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, run: Command<T>['run']): Command<unknown> {
+function command<T>(schema: RequestSchema<T>, run: Command<T>['run']): Command<unknown> {
   return { schema, run } as Command<unknown>;
 }
 
@@ -60,6 +59,6 @@ export function dispatch(ctx: AgentContext, name: string, req: RequestObject): s
       command: name,
     });
   }
-  const outcome = cmd.run(ctx, parseRequest(name, cmd.schema, req));
+  const outcome = cmd.run(ctx, cmd.schema.parse(req));
   return outcome instanceof Promise ? outcome.then((fields) => okLine(fields || undefined)) : okLine(outcome || undefined);
 }

@@ -82,6 +82,7 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
 function createContext(paths: AgentPaths, log: Log, options: StdioAgentOptions): AgentContext {
   const config = loadConfig(paths.config);
   const ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
+  ledger.checkpointInBackground(log);
   const base = { config, paths, ledger, log, workspaces: new WorkspaceDirectory(ledger, log) };
   let hydrator: ChmodHydrator | undefined;
   const build = options.hydrator;

@@ -10,7 +10,7 @@ export interface Located {
 }
 
 export interface Identity {
-  readonly port: string;
+  readonly port?: string | undefined;
   readonly client: string;
   readonly user?: string | undefined;
 }
@@ -32,7 +32,7 @@ export class WorkspaceDirectory {
   adopt(id: Identity, root: string): Workspace {
     const existing = this.lookup(id, true);
     const ws = this.ledger.saveWorkspace({
-      port: id.port,
+      port: id.port ?? '',
       client: id.client,
       root,
       user: id.user ?? null,
@@ -51,7 +51,7 @@ export class WorkspaceDirectory {
       const cached = this.cache.get(k);
       if (cached) return cached;
     }
-    const ws = this.ledger.workspace(id.port, id.client);
+    const ws = this.ledger.workspace(id.port ?? '', id.client);
     if (ws) this.cache.set(k, ws);
     else this.cache.delete(k);
     return ws;
@@ -74,7 +74,7 @@ export class WorkspaceDirectory {
     if (implied !== undefined) {
       if (ws) this.log.warn({ client: id.client, port: id.port, from: ws.root, to: implied }, 'workspace root follows the client path');
       ws = this.ledger.saveWorkspace({
-        port: id.port,
+        port: id.port ?? '',
         client: id.client,
         root: implied,
         user: id.user ?? null,
@@ -106,8 +106,8 @@ export function absolutePath(ws: Workspace, rel: string): string {
   return joinRoot(ws.root, rel);
 }
 
-function key(id: { port: string; client: string }): string {
-  return `${id.port}\0${id.client}`;
+function key(id: { readonly port?: string | undefined; readonly client: string }): string {
+  return `${id.port ?? ''}\0${id.client}`;
 }
 
 function tryRelative(root: string, abs: string): string | undefined {

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { errnoCode } from '../errors.js';
+import { nodeRequire } from '../module-paths.js';
 
 /**
  * The placeholder marker: an extended attribute `user.o4.placeholder` = "<rev> <digest>", so any
@@ -11,10 +11,9 @@ export const MARKER_NAME = 'user.o4.placeholder';
 
 type XattrModule = typeof import('@napi-rs/xattr');
 let xattr: XattrModule | undefined;
-const require = createRequire(import.meta.url);
 
 function lib(): XattrModule {
-  return (xattr ??= require('@napi-rs/xattr') as XattrModule);
+  return (xattr ??= nodeRequire('@napi-rs/xattr') as XattrModule);
 }
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, num]) => [num, name]));

@@ -2,10 +2,10 @@ import { closeSync, fchmodSync, fstatSync, ftruncateSync } from 'node:fs';
 import { ioError } from '../errors.js';
 import { isUnsupportedXattr, setMarker } from './marker.js';
 import { statSignature } from './stat-signature.js';
-import { closeQuietly, openTempBeside, unlinkQuietly } from './temp-file.js';
+import { closeQuietly, createExclusive, openTempBeside, unlinkQuietly } from './temp-file.js';
 
 export interface PlaceholderSpec {
-  /** Final path; the placeholder is written beside it and renamed over it by the caller. */
+  /** Final path of the placeholder. */
   readonly target: string;
   /** The size the real file will have on this client: sparse, so it costs no data blocks. */
   readonly size: number;
@@ -14,17 +14,32 @@ export interface PlaceholderSpec {
   readonly marker: string | null;
 }
 
-export interface PreparedPlaceholder {
-  readonly tmpPath: string;
-  /** Stat signature of the placeholder; rename keeps inode and mtime, so it holds after the rename. */
+export interface WrittenPlaceholder {
+  /** Where the placeholder is now: the target itself, or a temp file beside it. */
+  readonly path: string;
+  /** Stat signature; a later rename keeps inode and mtime, so it holds at the target too. */
   readonly statSig: string;
   /** False when the filesystem refused user xattrs; the caller records that for the workspace. */
   readonly markerWritten: boolean;
 }
 
-/** Writes a complete placeholder under a temp name beside its target. Nothing is left behind on failure. */
-export function preparePlaceholder(spec: PlaceholderSpec): PreparedPlaceholder {
+/**
+ * Creates the placeholder directly at its target when nothing is there — the common case of a
+ * sync, one directory operation instead of create + rename. Undefined when the target exists.
+ */
+export function createPlaceholderInPlace(spec: PlaceholderSpec): WrittenPlaceholder | undefined {
+  const fd = createExclusive(spec.target);
+  return fd === undefined ? undefined : fillPlaceholder(fd, spec.target, spec);
+}
+
+/** Writes a complete placeholder under a temp name beside its target, for the caller to rename over it. */
+export function preparePlaceholder(spec: PlaceholderSpec): WrittenPlaceholder {
   const { fd, tmpPath } = openTempBeside(spec.target);
+  return fillPlaceholder(fd, tmpPath, spec);
+}
+
+/** Sizes, marks and locks down a freshly created file; on failure nothing is left behind. */
+function fillPlaceholder(fd: number, path: string, spec: PlaceholderSpec): WrittenPlaceholder {
   let step = 'size';
   try {
     if (spec.size > 0) ftruncateSync(fd, spec.size);
@@ -32,7 +47,7 @@ export function preparePlaceholder(spec: PlaceholderSpec): PreparedPlaceholder {
     if (spec.marker !== null) {
       step = 'mark';
       try {
-        setMarker(tmpPath, spec.marker);
+        setMarker(path, spec.marker);
         markerWritten = true;
       } catch (err) {
         if (!isUnsupportedXattr(err)) throw err;
@@ -44,10 +59,10 @@ export function preparePlaceholder(spec: PlaceholderSpec): PreparedPlaceholder {
     step = 'stat';
     const statSig = statSignature(fstatSync(fd, { bigint: true }));
     closeSync(fd);
-    return { tmpPath, statSig, markerWritten };
+    return { path, statSig, markerWritten };
   } catch (err) {
     closeQuietly(fd);
-    unlinkQuietly(tmpPath);
+    unlinkQuietly(path);
     throw ioError(`${step} placeholder`, spec.target, err);
   }
 }

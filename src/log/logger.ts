@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
+import { nodeRequire } from '../module-paths.js';
 
 /**
  * Structured logging through pino, to a file — never to stdout/stderr, which for the altsync
@@ -24,7 +24,6 @@ export function parseLevel(value: string | undefined, fallback: Level): Level {
   return value !== undefined && value in LEVEL_VALUES ? (value as Level) : fallback;
 }
 
-const require = createRequire(import.meta.url);
 
 export class FileLog implements Log {
   private pino: PinoLogger | undefined;
@@ -60,7 +59,7 @@ export class FileLog implements Log {
     if (this.pino) return this.pino;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const pino = require('pino') as typeof import('pino');
+      const pino = nodeRequire('pino') as typeof import('pino');
       const dest = pino.destination({ dest: this.file, sync: true, append: true });
       this.pino = pino.default({ level: this.level, base: { pid: process.pid, ...this.bindings } }, dest);
     } catch {

@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { O4Error, describeError } from '../errors.js';
+import type { Log } from '../log/logger.js';
 import { MIGRATIONS } from './migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type { FileState } from './states.js';
 
 /**
@@ -97,6 +99,9 @@ export class Ledger {
   private readonly beginImmediate: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  /** Called after every committed write; the WAL checkpointer hooks in here. */
+  private afterWrite: (() => void) | undefined;
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(
     readonly path: string,
@@ -137,7 +142,21 @@ export class Ledger {
   }
 
   close(): void {
+    void this.checkpointer?.close();
     if (this.db.open) this.db.close();
+  }
+
+  /** Moves WAL checkpoints to a worker thread for this connection (see wal-checkpointer.ts). */
+  checkpointInBackground(log: Log): void {
+    const autoPages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    this.db.pragma('wal_autocheckpoint = 0');
+    // After a checkpoint the WAL is reused from its start; keep the file itself from staying huge.
+    this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    const checkpointer = new WalCheckpointer(this.path, { thresholdBytes: autoPages * 4096, restartBytes: 4 * autoPages * 4096, intervalMs: 50 }, log, () => {
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${autoPages}`);
+    });
+    this.checkpointer = checkpointer;
+    this.afterWrite = () => checkpointer.noteWrite();
   }
 
   /**
@@ -165,7 +184,22 @@ export class Ledger {
       onCommitFailure?.();
       throw ledgerError('commit', this.path, err);
     }
+    this.afterWrite?.();
     return result;
+  }
+
+  /**
+   * Runs a single statement (with its triggers) as its own transaction: no BEGIN/COMMIT round trip,
+   * for the hot path where the filesystem change already happened and one row records it.
+   */
+  writeOne<T>(fn: () => T): T {
+    try {
+      const result = fn();
+      this.afterWrite?.();
+      return result;
+    } catch (err) {
+      throw ledgerError('write', this.path, err);
+    }
   }
 
   private safeRollback(): void {
@@ -210,8 +244,13 @@ export class Ledger {
     return row && toFileRecord(row);
   }
 
-  putFile(rec: FileRecord): void {
-    this.stmts.upsertFile.run(toFileRow(rec));
+  /** Inserts or replaces the row of rec's path. Positional binding: the hot path of every `add`. */
+  putFile(f: FileRecord): void {
+    this.stmts.upsertFile.run(
+      f.workspaceId, f.rel, f.depotFile, f.clientFile, f.rev, f.digest, f.fileSize, f.fileType, f.typeCode,
+      f.keywords ? 1 : 0, f.lineEnd, f.utf8bom, f.charset, f.writable ? 1 : 0, f.executable ? 1 : 0,
+      f.state, f.statSig, f.source, f.hydratedAt, f.updatedAt,
+    );
   }
 
   deleteFile(workspaceId: number, rel: string): boolean {
@@ -283,8 +322,7 @@ function prepareStatements(db: Database.Database) {
     upsertFile: db.prepare(`
       INSERT INTO files (workspace_id, rel, depot_file, client_file, rev, digest, file_size, file_type, type_code,
         keywords, line_end, utf8bom, charset, writable, executable, state, stat_sig, source, hydrated_at, updated_at)
-      VALUES (@workspace_id, @rel, @depot_file, @client_file, @rev, @digest, @file_size, @file_type, @type_code,
-        @keywords, @line_end, @utf8bom, @charset, @writable, @executable, @state, @stat_sig, @source, @hydrated_at, @updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (workspace_id, rel) DO UPDATE SET
         depot_file = excluded.depot_file, client_file = excluded.client_file, rev = excluded.rev, digest = excluded.digest,
         file_size = excluded.file_size, file_type = excluded.file_type, type_code = excluded.type_code,
@@ -335,30 +373,5 @@ export function toFileRecord(r: FileRow): FileRecord {
     source: r.source,
     hydratedAt: r.hydrated_at,
     updatedAt: r.updated_at,
-  };
-}
-
-function toFileRow(f: FileRecord): FileRow {
-  return {
-    workspace_id: f.workspaceId,
-    rel: f.rel,
-    depot_file: f.depotFile,
-    client_file: f.clientFile,
-    rev: f.rev,
-    digest: f.digest,
-    file_size: f.fileSize,
-    file_type: f.fileType,
-    type_code: f.typeCode,
-    keywords: f.keywords ? 1 : 0,
-    line_end: f.lineEnd,
-    utf8bom: f.utf8bom,
-    charset: f.charset,
-    writable: f.writable ? 1 : 0,
-    executable: f.executable ? 1 : 0,
-    state: f.state,
-    stat_sig: f.statSig,
-    source: f.source,
-    hydrated_at: f.hydratedAt,
-    updated_at: f.updatedAt,
   };
 }

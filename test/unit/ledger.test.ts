@@ -100,3 +100,29 @@ describe('ledger', () => {
     l.close();
   });
 });
+
+describe('background WAL checkpoints', () => {
+  it('keep the WAL from growing without bound while a writer never pauses long, and never hold the process open', async () => {
+    const { statSync } = await import('node:fs');
+    const { nullLog } = await import('../../src/log/logger.js');
+    const file = join(dir, 'wal.sqlite');
+    const l = Ledger.open(file, { busyTimeoutMs: 5000 });
+    l.checkpointInBackground(nullLog);
+    const ws = l.saveWorkspace({ port: 'p', client: 'c', root: '/r', user: null, rootSource: 'check', markers: true });
+    const COMMITS = 4000;
+    let maxWal = 0;
+    for (let i = 0; i < COMMITS; i++) {
+      l.writeOne(() => l.putFile(rec(ws.id, `dir${i % 50}/file${i}.cpp`, { depotFile: `//depot/main/dir${i % 50}/file${i}.cpp` })));
+      if (i % 200 === 199) {
+        maxWal = Math.max(maxWal, statSync(`${file}-wal`).size);
+        await new Promise((r) => setTimeout(r, 20)); // the gaps between requests
+      }
+    }
+    l.close();
+    // Without restarts every commit appends ~3-5 pages: COMMITS × ≥12 KiB.
+    assert.ok(maxWal < COMMITS * 12 * 1024 * 0.5, `WAL grew to ${maxWal} bytes`);
+    const check = Ledger.open(file, { busyTimeoutMs: 1000 });
+    assert.equal((check.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n, COMMITS);
+    check.close();
+  });
+});

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { decodeRequest, quoteLongIntegers } from '../../src/protocol/decode.js';
 import { FdLineReader } from '../../src/protocol/line-reader.js';
 import { errorLine, okLine } from '../../src/protocol/reply.js';
-import { addRequest, checkFileRequest, deleteRequest, parseRequest } from '../../src/protocol/requests.js';
+import { addRequest, checkFileRequest, deleteRequest } from '../../src/protocol/requests.js';
 import { normalizeDigest, truthy } from '../../src/protocol/coerce.js';
 import { O4Error } from '../../src/errors.js';
 
@@ -51,21 +51,22 @@ describe('coercion', () => {
 
   it('accepts every wire typing of the same add', () => {
     const base = { altSync: 'add', client: 'ws', port: '1666', path: '/r/a', depotFile: '//d/a' };
-    const a = parseRequest('add', addRequest, { ...base, rev: 3, fileSize: 10, writable: true, executable: 0, keywords: 'false', utf8bom: 1, charset: 17 });
-    const b = parseRequest('add', addRequest, { ...base, rev: '3', fileSize: '10', writable: 1, executable: false, keywords: 0, utf8bom: '1', charset: '17' });
+    const a = addRequest.parse({ ...base, rev: 3, fileSize: 10, writable: true, executable: 0, keywords: 'false', utf8bom: 1, charset: 17 });
+    const b = addRequest.parse({ ...base, rev: '3', fileSize: '10', writable: 1, executable: false, keywords: 0, utf8bom: '1', charset: '17' });
     assert.deepEqual(a, b);
     assert.equal(a.charset, '17');
     assert.equal(a.noclobber, false, 'absent flags are false');
   });
 
   it('names the command and the key in validation errors', () => {
-    assert.throws(() => parseRequest('add', addRequest, { altSync: 'add', client: 'ws', path: '/r/a', rev: 1 }), /^O4Error: add: missing "depotFile"$|add: missing "depotFile"/);
-    assert.throws(() => parseRequest('checkFile', checkFileRequest, { client: 'ws', path: '/r', clientDepotRev: 'x' }), /"clientDepotRev" must be an integer/);
-    assert.throws(() => parseRequest('add', addRequest, { client: 'ws', path: '/r', depotFile: '//d', rev: 2 ** 60 }), /"rev" is out of range/);
+    assert.throws(() => addRequest.parse({ altSync: 'add', client: 'ws', path: '/r/a', rev: 1 }), /add: missing "depotFile"/);
+    assert.throws(() => checkFileRequest.parse({ client: 'ws', path: '/r', clientDepotRev: 'x' }), /"clientDepotRev" must be an integer/);
+    assert.throws(() => addRequest.parse({ client: 'ws', path: '/r', depotFile: '//d', rev: 2 ** 60 }), /"rev" is out of range/);
+    assert.throws(() => addRequest.parse({ client: 'ws', path: '/r', depotFile: '//d', rev: 1, writable: { x: 1 } }), /"writable" must be a boolean/);
   });
 
   it('reads rmdir as keep, prune or preserveCWD', () => {
-    const d = (rmdir: unknown) => parseRequest('delete', deleteRequest, { client: 'c', path: '/r/x', rmdir }).rmdir;
+    const d = (rmdir: unknown) => deleteRequest.parse({ client: 'c', path: '/r/x', rmdir }).rmdir;
     assert.equal(d(undefined), 'keep');
     assert.equal(d(false), 'keep');
     assert.equal(d(1), 'prune');

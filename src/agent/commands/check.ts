@@ -22,6 +22,7 @@ export function handleCheck(ctx: AgentContext, req: CheckRequest): ReplyFields {
   if (!st) makeParentDirs(root);
   else if (!st.isDirectory()) throw new O4Error('BAD_PATH', `client root ${root} exists and is not a directory`, { root });
   const ws = ctx.workspaces.adopt(req, root);
-  ctx.log.info({ client: ws.client, port: ws.port, root: ws.root }, 'workspace checked');
+  // debug, not info: the first log record loads pino (~20 ms), and every p4 command sends check.
+  ctx.log.debug({ client: ws.client, port: ws.port, root: ws.root }, 'workspace checked');
   return { altSyncVersion: ALTSYNC_VERSION, agentProgram: `o4-agent ${agentVersion()}` };
 }

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [-- SUITE ...]`: runs the benchmark suites (all by default) and prints each one's
+ * numbers next to a baseline measured in the same run. BENCH_N scales the request counts down for
+ * a quick look; the figures in docs/benchmarks.md use the defaults.
+ */
+import { runAltsyncBench } from './altsync-bench.js';
+
+const SUITES: Record<string, () => Promise<unknown>> = {
+  altsync: () => {
+    const n = Number(process.env['BENCH_N'] ?? 100_000);
+    return runAltsyncBench({ n, paced: Math.min(n, 5_000), startupRuns: 15 });
+  },
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in SUITES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(SUITES)) {
+  await SUITES[name]!();
+  console.log('');
+}
