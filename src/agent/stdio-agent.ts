@@ -19,8 +19,6 @@ export interface StdioAgentOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The words after `altsync` on the command line. */
   readonly args: readonly string[];
-  /** Builds the hydrator for `chmod` to writable; loaded lazily so a sync never pays for it. */
-  readonly hydrator?: (ctx: Omit<AgentContext, 'hydrator'>) => ChmodHydrator;
 }
 
 /**
@@ -47,7 +45,7 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
   let ctx: AgentContext | undefined;
   try {
     if (startupError) throw startupError;
-    ctx = createContext(paths, log, options);
+    ctx = createContext(paths, log, env);
   } catch (err) {
     startupError = err instanceof O4Error ? err : new O4Error('CONFIG', `o4-agent cannot start: ${describeError(err)}`);
     log.error({ err: startupError.message }, 'agent start-up failed; every request will report it');
@@ -79,19 +77,18 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
   ctx?.ledger.close();
 }
 
-function createContext(paths: AgentPaths, log: Log, options: StdioAgentOptions): AgentContext {
+function createContext(paths: AgentPaths, log: Log, env: NodeJS.ProcessEnv): AgentContext {
   const config = loadConfig(paths.config);
   const ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
   ledger.checkpointInBackground(log);
-  const base = { config, paths, ledger, log, workspaces: new WorkspaceDirectory(ledger, log) };
-  let hydrator: ChmodHydrator | undefined;
-  const build = options.hydrator;
-  return {
-    ...base,
-    get hydrator() {
-      return build ? (hydrator ??= build(base)) : undefined;
+  // Hydration code loads on the first chmod to writable only: a sync never pays for it.
+  const hydrator: ChmodHydrator = {
+    async hydrateForEdit(ws, rec, bits) {
+      const { hydrateForEdit } = await import('../hydrate/edit-hydration.js');
+      await hydrateForEdit({ ledger, config, paths, log, env }, ws, rec, bits);
     },
   };
+  return { config, paths, ledger, log, hydrator, workspaces: new WorkspaceDirectory(ledger, log) };
 }
 
 function logFailure(log: Log, command: string, line: Buffer, err: unknown): void {

@@ -26,6 +26,43 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    p4: z
+      .object({
+        /** The p4 executable; the environment variable O4_AGENT_P4 overrides it. */
+        path: z.string().min(1).default('p4'),
+        /** Parallel p4 processes fetching content. */
+        poolSize: z.number().int().min(1).max(32).default(4),
+        /** Revisions per `p4 print` process, and their total expected size. */
+        batchFiles: z.number().int().min(1).max(10_000).default(256),
+        batchBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+        /** A p4 that prints nothing for this long is stopped (and retried). */
+        idleTimeoutSec: z.number().int().min(1).max(3600).default(120),
+        /** Further attempts after a connection failure, timeout or crash; waits double from backoffMs. */
+        retries: z.number().int().min(0).max(10).default(3),
+        backoffMs: z.number().int().min(0).max(60_000).default(500),
+      })
+      .strict()
+      .default({}),
+    store: z
+      .object({
+        /** Content store directory; empty means <state dir>/store. */
+        dir: z.string().default(''),
+        /** Size limit; least recently used content is evicted beyond it. */
+        maxBytes: z.number().int().min(0).default(10 * 1024 ** 3),
+        /** The directory is shared by several users: group-writable directories, group-readable files. */
+        shared: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    hydrate: z
+      .object({
+        /** Copy from hydrated, unmodified files of other workspaces with the same digest. */
+        siblings: z.boolean().default(true),
+        /** Copy from directories indexed with `o4-agent seed`. */
+        seeds: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

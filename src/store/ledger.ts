@@ -47,6 +47,31 @@ export interface FileRecord {
   updatedAt: number;
 }
 
+/** A file of a seeded directory, indexed by the digests it would have as stored form. */
+export interface Seed {
+  readonly path: string;
+  readonly statSig: string;
+  readonly size: number;
+  /** MD5 of the bytes as they are. */
+  readonly digestRaw: string;
+  /** MD5 after text normalisation (BOM dropped, CRLF/CR to LF), when that differs. */
+  readonly digestText: string | null;
+  readonly indexedAt: number;
+}
+
+interface SeedRow {
+  path: string;
+  stat_sig: string;
+  size: number;
+  digest_raw: string;
+  digest_text: string | null;
+  indexed_at: number;
+}
+
+function toSeed(r: SeedRow): Seed {
+  return { path: r.path, statSig: r.stat_sig, size: r.size, digestRaw: r.digest_raw, digestText: r.digest_text, indexedAt: r.indexed_at };
+}
+
 export interface StateCount {
   readonly state: FileState;
   readonly files: number;
@@ -271,6 +296,53 @@ export class Ledger {
     return this.stmts.rescuesByPath.all(workspaceId, rel) as { savedTo: string; reason: string; at: number }[];
   }
 
+  /**
+   * Rows of a workspace whose relative path starts with `relPrefix` (all rows for ''), in path
+   * order, a page at a time: `after` is the last path of the previous page.
+   */
+  filesByRelPrefix(workspaceId: number, relPrefix: string, after: string | null, limit: number): FileRecord[] {
+    const stmt = after === null ? this.stmts.filesByRelFrom : this.stmts.filesByRelAfter;
+    return (stmt.all(workspaceId, after ?? relPrefix, relPrefix + '\uffff', limit) as FileRow[]).map(toFileRecord);
+  }
+
+  /** Rows of a workspace whose depot path starts with `prefix`, a page at a time, in depot path order. */
+  filesByDepotPrefix(workspaceId: number, prefix: string, after: string | null, limit: number): FileRecord[] {
+    const stmt = after === null ? this.stmts.filesByDepotFrom : this.stmts.filesByDepotAfter;
+    return (stmt.all(workspaceId, after ?? prefix, prefix + '\uffff', limit) as FileRow[]).map(toFileRecord);
+  }
+
+  /** Hydrated files elsewhere in any workspace holding this digest: candidates to copy from. */
+  hydratedCopies(digest: string, limit = 8): Array<FileRecord & { root: string }> {
+    return (this.stmts.hydratedByDigest.all(digest, limit) as Array<FileRow & { root: string }>).map((r) => ({ ...toFileRecord(r), root: r.root }));
+  }
+
+  /** Records (or clears, with null) the last hydration error of a file. */
+  setLastError(workspaceId: number, rel: string, message: string | null): void {
+    this.stmts.setLastError.run(message, message === null ? null : Date.now(), workspaceId, rel);
+  }
+
+  lastError(workspaceId: number, rel: string): { message: string; at: number } | undefined {
+    const row = this.stmts.lastError.get(workspaceId, rel) as { last_error: string | null; last_error_at: number | null } | undefined;
+    return row?.last_error ? { message: row.last_error, at: row.last_error_at ?? 0 } : undefined;
+  }
+
+  putSeed(seed: Seed): void {
+    this.stmts.upsertSeed.run(seed.path, seed.statSig, seed.size, seed.digestRaw, seed.digestText, seed.indexedAt);
+  }
+
+  seedsFor(digest: string): Seed[] {
+    return (this.stmts.seedsByDigest.all(digest, digest) as SeedRow[]).map(toSeed);
+  }
+
+  seedsAt(path: string): Seed | undefined {
+    const row = this.stmts.seedByPath.get(path) as SeedRow | undefined;
+    return row && toSeed(row);
+  }
+
+  forgetSeed(path: string): void {
+    this.stmts.deleteSeed.run(path);
+  }
+
   stateCounts(workspaceId: number): StateCount[] {
     return this.stmts.countsByWorkspace.all(workspaceId) as StateCount[];
   }
@@ -333,6 +405,20 @@ function prepareStatements(db: Database.Database) {
     moveFile: db.prepare('UPDATE files SET rel = @to, updated_at = @now WHERE workspace_id = @ws AND rel = @from'),
     insertRescue: db.prepare('INSERT INTO rescued (workspace_id, rel, saved_to, reason, at) VALUES (?, ?, ?, ?, ?)'),
     rescuesByPath: db.prepare('SELECT saved_to AS savedTo, reason, at FROM rescued WHERE workspace_id = ? AND rel = ? ORDER BY at DESC'),
+    filesByRelFrom: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND rel >= ? AND rel < ? ORDER BY rel LIMIT ?'),
+    filesByRelAfter: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND rel > ? AND rel < ? ORDER BY rel LIMIT ?'),
+    filesByDepotFrom: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND depot_file >= ? AND depot_file < ? ORDER BY depot_file LIMIT ?'),
+    filesByDepotAfter: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND depot_file > ? AND depot_file < ? ORDER BY depot_file LIMIT ?'),
+    hydratedByDigest: db.prepare(`SELECT f.*, w.root FROM files f JOIN workspaces w ON w.id = f.workspace_id
+      WHERE f.digest = ? AND f.state = 'hydrated' LIMIT ?`),
+    setLastError: db.prepare('UPDATE files SET last_error = ?, last_error_at = ? WHERE workspace_id = ? AND rel = ?'),
+    lastError: db.prepare('SELECT last_error, last_error_at FROM files WHERE workspace_id = ? AND rel = ?'),
+    upsertSeed: db.prepare(`INSERT INTO seeds (path, stat_sig, size, digest_raw, digest_text, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (path) DO UPDATE SET stat_sig = excluded.stat_sig, size = excluded.size, digest_raw = excluded.digest_raw,
+        digest_text = excluded.digest_text, indexed_at = excluded.indexed_at`),
+    seedsByDigest: db.prepare('SELECT * FROM seeds WHERE digest_raw = ? UNION SELECT * FROM seeds WHERE digest_text = ? LIMIT 8'),
+    deleteSeed: db.prepare('DELETE FROM seeds WHERE path = ?'),
+    seedByPath: db.prepare('SELECT * FROM seeds WHERE path = ?'),
     countsByWorkspace: db.prepare('SELECT state, files, bytes FROM state_counts WHERE workspace_id = ? AND files > 0 ORDER BY state'),
   };
 }

@@ -85,4 +85,21 @@ export const MIGRATIONS: readonly string[] = [
       ON CONFLICT DO UPDATE SET files = files + 1, bytes = bytes + coalesce(NEW.file_size, 0);
   END;
   `,
+  // 2: directories indexed by `o4-agent seed` as sources of content, and the last hydration error
+  //    of a file (for `why` and `status`).
+  `
+  CREATE TABLE seeds (
+    path         TEXT PRIMARY KEY,
+    stat_sig     TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    digest_raw   TEXT NOT NULL,
+    digest_text  TEXT,
+    indexed_at   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX seeds_by_raw ON seeds (digest_raw);
+  CREATE INDEX seeds_by_text ON seeds (digest_text) WHERE digest_text IS NOT NULL;
+
+  ALTER TABLE files ADD COLUMN last_error TEXT;
+  ALTER TABLE files ADD COLUMN last_error_at INTEGER;
+  `,
 ];

@@ -120,7 +120,8 @@ describe('background WAL checkpoints', () => {
     }
     l.close();
     // Without restarts every commit appends ~3-5 pages: COMMITS × ≥12 KiB.
-    assert.ok(maxWal < COMMITS * 12 * 1024 * 0.5, `WAL grew to ${maxWal} bytes`);
+    // Restarts begin past 4x the 4 MB wake-up size, so ~16-23 MB is normal; never restarting reaches ~48 MB.
+    assert.ok(maxWal < COMMITS * 12 * 1024 * 0.75, `WAL grew to ${maxWal} bytes`);
     const check = Ledger.open(file, { busyTimeoutMs: 1000 });
     assert.equal((check.db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n, COMMITS);
     check.close();

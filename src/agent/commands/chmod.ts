@@ -22,10 +22,7 @@ export async function handleChmod(ctx: AgentContext, req: ChmodRequest): Promise
 
   if (local.kind === 'ours' && local.rec.state === 'placeholder') {
     if (bits.writable) {
-      if (!ctx.hydrator) {
-        throw new O4Error('HYDRATION', `cannot make ${abs} writable: it is an unhydrated placeholder and hydration is not available`, { path: abs });
-      }
-      await ctx.hydrator.hydrateForEdit({ ...local.rec, ...bits }, abs);
+      await ctx.hydrator.hydrateForEdit(loc.ws, local.rec, bits);
       return;
     }
     // Still a placeholder: remember the bits for hydration; only real-mode placeholders show them now.

@@ -1,0 +1,50 @@
+import { loadConfig, type Config } from '../config/config.js';
+import { resolvePaths, type AgentPaths } from '../config/paths.js';
+import { FileLog, parseLevel, type Log } from '../log/logger.js';
+import { Ledger } from '../store/ledger.js';
+
+/** What every CLI verb works with; the ledger opens on first use. */
+export interface CliContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly paths: AgentPaths;
+  readonly config: Config;
+  readonly log: Log;
+  readonly cwd: string;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+  ledger(): Ledger;
+  close(): void;
+}
+
+export interface GlobalArgs {
+  home?: string | undefined;
+  json?: boolean | undefined;
+  verbose?: boolean | undefined;
+}
+
+export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.env): CliContext {
+  const effectiveEnv = args.home ? { ...env, O4_AGENT_HOME: args.home } : env;
+  const paths = resolvePaths(effectiveEnv);
+  const config = loadConfig(paths.config);
+  const log = new FileLog(paths.agentLog, parseLevel(effectiveEnv['O4_AGENT_LOG_LEVEL'], 'info'), { component: 'cli' });
+  let ledger: Ledger | undefined;
+  return {
+    env: effectiveEnv,
+    paths,
+    config,
+    log,
+    cwd: process.cwd(),
+    json: args.json ?? false,
+    verbose: args.verbose ?? false,
+    out: process.stdout,
+    err: process.stderr,
+    ledger() {
+      return (ledger ??= Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs }));
+    },
+    close() {
+      ledger?.close();
+    },
+  };
+}

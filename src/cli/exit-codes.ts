@@ -1,0 +1,50 @@
+import type { O4ErrorCode } from '../errors.js';
+
+/** Exit codes of every o4-agent command (docs/user-guide.md lists them). */
+export const EXIT = {
+  OK: 0,
+  /** The command ran, but some files failed or mismatches were found. */
+  PARTIAL: 1,
+  /** Bad arguments or an unknown command. */
+  USAGE: 2,
+  /** The environment is not usable: configuration, ledger, p4 binary, disk. */
+  ENVIRONMENT: 3,
+  /** The command needs the daemon and it is not running or not answering. */
+  DAEMON: 4,
+  /** Stopped by Ctrl-C or SIGTERM. */
+  INTERRUPTED: 130,
+} as const;
+
+export function exitCodeFor(code: O4ErrorCode): number {
+  switch (code) {
+    case 'USAGE':
+    case 'BAD_PATH':
+    case 'OUTSIDE_ROOT':
+    case 'UNKNOWN_WORKSPACE':
+      return EXIT.USAGE;
+    case 'DAEMON':
+      return EXIT.DAEMON;
+    case 'CANCELLED':
+      return EXIT.INTERRUPTED;
+    default:
+      return EXIT.ENVIRONMENT;
+  }
+}
+
+/** One line of advice for an error, shown under it. */
+export function hintFor(code: O4ErrorCode): string | undefined {
+  switch (code) {
+    case 'CONFIG':
+      return 'check the file with: o4-agent config list';
+    case 'LEDGER':
+      return 'another o4-agent may hold the ledger, or its disk is full; o4-agent logs shows details';
+    case 'P4':
+      return 'run the same p4 command by hand to see what the server says (p4 -p PORT -u USER login -s)';
+    case 'DAEMON':
+      return 'start it with: o4-agent daemon start   (or: systemctl --user start o4-agent)';
+    case 'UNKNOWN_WORKSPACE':
+      return 'o4-agent learns a workspace when p4 sync runs with P4ALTSYNC set';
+    default:
+      return undefined;
+  }
+}

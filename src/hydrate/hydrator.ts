@@ -1,0 +1,188 @@
+import type { Config } from '../config/config.js';
+import type { AgentPaths } from '../config/paths.js';
+import { O4Error, describeError } from '../errors.js';
+import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
+import { joinRoot } from '../fs/workspace-path.js';
+import type { Log } from '../log/logger.js';
+import { P4Runner } from '../p4/runner.js';
+import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
+import { planFor } from './content-plan.js';
+import { ContentStore } from './content-store.js';
+import { Installer, PlaceholderChanged, type HydrationSource, type HydrationTarget } from './installer.js';
+import { LocalSources } from './local-sources.js';
+import { ServerSource, type ItemOutcome } from './server-source.js';
+import { StoreWriter } from './store-writer.js';
+
+/**
+ * Fills placeholders with exactly the bytes a normal sync would have written: from the local
+ * content store, a sibling workspace or a seeded directory when one holds verified content, from
+ * the server otherwise. Every file is verified before it replaces its placeholder; a file that
+ * fails keeps its placeholder and its ledger row as they were.
+ */
+export type FileOutcome = 'hydrated' | 'skipped' | 'failed' | 'cancelled';
+
+export interface FileResult {
+  readonly path: string;
+  readonly client: string;
+  readonly depotFile: string;
+  readonly rev: number;
+  readonly outcome: FileOutcome;
+  readonly source?: HydrationSource;
+  readonly bytes?: number;
+  readonly reason?: string;
+  readonly code?: string;
+}
+
+export interface HydrationSummary {
+  readonly requested: number;
+  readonly hydrated: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly bytes: number;
+  readonly bySource: Readonly<Record<HydrationSource, { files: number; bytes: number }>>;
+  readonly durationMs: number;
+  readonly failures: readonly FileResult[];
+}
+
+export interface HydrateOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Each file as it is done. */
+  readonly onResult?: ((r: FileResult) => void) | undefined;
+}
+
+export interface HydratorDeps {
+  readonly ledger: Ledger;
+  readonly config: Config;
+  readonly paths: AgentPaths;
+  readonly log: Log;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export class Hydrator {
+  private readonly store: ContentStore;
+  private readonly local: LocalSources;
+  private readonly server: ServerSource;
+
+  constructor(private readonly deps: HydratorDeps) {
+    const { config, paths, log, ledger, env } = deps;
+    this.store = ContentStore.open({ dir: config.store.dir || paths.storeDir, maxBytes: config.store.maxBytes, shared: config.store.shared, log });
+    const installer = new Installer(ledger);
+    const storeWriter = new StoreWriter(this.store, log);
+    this.local = new LocalSources(ledger, this.store, installer, storeWriter, log, config.hydrate);
+    const runner = new P4Runner({
+      p4Path: env['O4_AGENT_P4'] || config.p4.path,
+      idleTimeoutMs: config.p4.idleTimeoutSec * 1000,
+      cwd: paths.home,
+      env,
+      log,
+    });
+    this.server = new ServerSource(runner, this.store, storeWriter, installer, config.p4, log);
+  }
+
+  static target(ws: Workspace, rec: FileRecord, bits?: { writable: boolean; executable: boolean }): HydrationTarget {
+    return { ws, rec, abs: joinRoot(ws.root, rec.rel), plan: planFor(rec), ...(bits && { bits }) };
+  }
+
+  async hydrate(targets: readonly HydrationTarget[], opts: HydrateOptions = {}): Promise<HydrationSummary> {
+    const started = Date.now();
+    const tally = new Tally(targets.length);
+    const report = (t: HydrationTarget, r: Omit<FileResult, 'path' | 'client' | 'depotFile' | 'rev'>) => {
+      const result: FileResult = { path: t.abs, client: t.ws.client, depotFile: t.rec.depotFile, rev: t.rec.rev, ...r };
+      tally.add(result);
+      this.recordError(t, result);
+      opts.onResult?.(result);
+    };
+
+    const forServer: HydrationTarget[] = [];
+    for (const t of targets) {
+      if (opts.signal?.aborted) break;
+      const stale = whyNotPlaceholder(t);
+      if (stale) {
+        report(t, { outcome: 'skipped', reason: stale });
+        continue;
+      }
+      try {
+        const hit = this.local.tryInstall(t);
+        if (hit) report(t, { outcome: 'hydrated', source: hit.source, bytes: hit.bytes });
+        else forServer.push(t);
+      } catch (err) {
+        report(t, failure(err));
+      }
+    }
+
+    if (forServer.length > 0 && !opts.signal?.aborted) {
+      try {
+        await this.server.fetch(forServer, (t, r: ItemOutcome) => report(t, r.outcome === 'hydrated' ? r : failure(r.error)), opts.signal);
+      } catch (err) {
+        if (!(err instanceof O4Error && err.code === 'CANCELLED')) throw err;
+      }
+    }
+    for (const t of targets) {
+      if (!tally.has(t.abs)) report(t, { outcome: 'cancelled', reason: 'interrupted before it was hydrated' });
+    }
+    return tally.summary(Date.now() - started);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private recordError(t: HydrationTarget, r: FileResult): void {
+    try {
+      if (r.outcome === 'failed') this.deps.ledger.setLastError(t.rec.workspaceId, t.rec.rel, r.reason ?? 'failed');
+      else if (r.outcome === 'hydrated') this.deps.ledger.setLastError(t.rec.workspaceId, t.rec.rel, null);
+    } catch (err) {
+      this.deps.log.warn({ path: t.abs, err: describeError(err) }, 'could not record the hydration outcome in the ledger');
+    }
+  }
+}
+
+/** Why a target is no longer the placeholder the agent wrote, or undefined if it still is. */
+function whyNotPlaceholder(t: HydrationTarget): string | undefined {
+  if (t.rec.state !== 'placeholder') return `already ${t.rec.state}`;
+  const st = lstatOrUndefined(t.abs);
+  if (!st) return 'missing on disk';
+  if (statSignature(st) !== t.rec.statSig) return 'changed locally since the placeholder was written; left as it is';
+  return undefined;
+}
+
+function failure(err: unknown): Omit<FileResult, 'path' | 'client' | 'depotFile' | 'rev'> {
+  if (err instanceof PlaceholderChanged) return { outcome: 'skipped', reason: err.message, code: err.code };
+  if (err instanceof O4Error) return { outcome: 'failed', reason: err.message, code: err.code };
+  return { outcome: 'failed', reason: describeError(err), code: 'IO' };
+}
+
+class Tally {
+  private readonly seen = new Set<string>();
+  private readonly failures: FileResult[] = [];
+  private readonly counts = { hydrated: 0, skipped: 0, failed: 0, cancelled: 0, bytes: 0 };
+  private readonly bySource: Record<HydrationSource, { files: number; bytes: number }> = {
+    store: { files: 0, bytes: 0 },
+    sibling: { files: 0, bytes: 0 },
+    seed: { files: 0, bytes: 0 },
+    server: { files: 0, bytes: 0 },
+  };
+
+  constructor(private readonly requested: number) {}
+
+  has(path: string): boolean {
+    return this.seen.has(path);
+  }
+
+  add(r: FileResult): void {
+    this.seen.add(r.path);
+    this.counts[r.outcome]++;
+    if (r.outcome === 'failed') this.failures.push(r);
+    if (r.outcome === 'hydrated' && r.source) {
+      this.bySource[r.source].files++;
+      this.bySource[r.source].bytes += r.bytes ?? 0;
+      this.counts.bytes += r.bytes ?? 0;
+    }
+  }
+
+  summary(durationMs: number): HydrationSummary {
+    return { requested: this.requested, ...this.counts, bySource: this.bySource, durationMs, failures: this.failures };
+  }
+}
+

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { planFor } from '../../src/hydrate/content-plan.js';
+import { ContentStore } from '../../src/hydrate/content-store.js';
+import { Installer, PlaceholderChanged, DigestMismatch } from '../../src/hydrate/installer.js';
+import { Hydrator } from '../../src/hydrate/hydrator.js';
+import { preparePlaceholder } from '../../src/fs/placeholder.js';
+import { nullLog } from '../../src/log/logger.js';
+import { Ledger, type FileRecord } from '../../src/store/ledger.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'o4-hydrate-parts-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex').toUpperCase();
+
+function rec(over: Partial<FileRecord>): FileRecord {
+  return {
+    workspaceId: 1, rel: 'f', depotFile: '//depot/f', clientFile: null, rev: 1, digest: null, fileSize: null, fileType: 'text', typeCode: null,
+    keywords: false, lineEnd: null, utf8bom: null, charset: null, writable: false, executable: false, state: 'placeholder',
+    statSig: null, source: null, hydratedAt: null, updatedAt: 0, ...over,
+  };
+}
+
+describe('content plans', () => {
+  const stored = Buffer.from('one\ntwo\n');
+  it('writes text with the requested line endings and maps it back', () => {
+    const win = planFor(rec({ digest: md5(stored), lineEnd: 'win' }));
+    assert.equal(win.fetch, 'stream');
+    assert.equal(win.verify, 'digest');
+    assert.equal(win.clientFormIsStored, false);
+    assert.equal(win.toClient(stored)!.toString(), 'one\r\ntwo\r\n');
+    assert.equal(md5(win.toStored(Buffer.from('one\r\ntwo\r\n'))!), md5(stored));
+    assert.equal(planFor(rec({ lineEnd: 'mac' })).toClient(stored)!.toString(), 'one\rtwo\r');
+    const unix = planFor(rec({ lineEnd: 'unix' }));
+    assert.equal(unix.clientFormIsStored, true);
+    assert.equal(unix.toClient(stored), null);
+  });
+
+  it('gives utf8 files a BOM unless utf8bom says no, and keeps other bytes intact', () => {
+    const text = Buffer.from('caf\u00e9 \u65e5\u672c\n');
+    const withBom = planFor(rec({ fileType: 'utf8', utf8bom: 1 })).toClient(text)!;
+    assert.deepEqual([...withBom.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.deepEqual(withBom.subarray(3), text);
+    assert.equal(planFor(rec({ fileType: 'utf8', utf8bom: 0 })).clientFormIsStored, true);
+    assert.equal(planFor(rec({ fileType: 'utf8', utf8bom: 2 })).clientFormIsStored, true, '2 means Windows only');
+    assert.equal(planFor(rec({ fileType: 'utf8' })).clientFormIsStored, false, 'absent means the default, 1');
+    const crlf = planFor(rec({ fileType: 'utf8', lineEnd: 'win' }));
+    assert.deepEqual(crlf.toStored(crlf.toClient(text)!), text);
+  });
+
+  it('leaves utf16 and foreign charsets to p4 print -o and verifies them by decoding', () => {
+    const utf16 = planFor(rec({ fileType: 'utf16', digest: md5('hi\n') }));
+    assert.equal(utf16.fetch, 'print-to-file');
+    const client = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi\r\n', 'utf16le')]);
+    assert.equal(planFor(rec({ fileType: 'utf16', lineEnd: 'win' })).toStored(client)!.toString(), 'hi\n');
+    const latin1 = planFor(rec({ fileType: 'unicode', charset: '2', digest: md5('caf\u00e9\n') }));
+    assert.equal(latin1.fetch, 'print-to-file');
+    assert.equal(latin1.verify, 'digest');
+    assert.equal(md5(latin1.toStored(Buffer.from('caf\u00e9\n', 'latin1'))!), md5('caf\u00e9\n'));
+    const utf8Unicode = planFor(rec({ fileType: 'unicode', charset: '1' }));
+    assert.equal(utf8Unicode.fetch, 'stream');
+  });
+
+  it('can only check the size of a keyword file printed with -K, and never caches it', () => {
+    const ko = planFor(rec({ fileType: 'text+k', digest: md5('x'), keywords: false }));
+    assert.equal(ko.verify, 'size');
+    assert.equal(ko.storeKey, null);
+    assert.equal(ko.expandKeywords, false);
+    const expanded = planFor(rec({ fileType: 'ktext', digest: md5('x'), keywords: true }));
+    assert.equal(expanded.verify, 'digest');
+    assert.equal(expanded.expandKeywords, true);
+    assert.equal(planFor(rec({ fileType: 'apple', digest: md5('x') })).verify, 'none');
+  });
+
+  it('treats a digest that is not 32 hex digits (a mangled integer) as unverifiable', () => {
+    assert.equal(planFor(rec({ digest: '-6432227781800638996' })).verify, 'none');
+  });
+});
+
+describe('content store', () => {
+  it('adopts, finds, discards and evicts least recently used entries beyond its limit', () => {
+    const store = ContentStore.open({ dir: join(dir, 'store'), maxBytes: 2500, shared: false, log: nullLog });
+    const put = (content: string) => {
+      const tmp = store.tempPath();
+      writeFileSync(tmp, content);
+      return store.adopt(tmp, md5(content));
+    };
+    const a = put('a'.repeat(1000));
+    assert.equal(readFileSync(a.path, 'utf8'), 'a'.repeat(1000));
+    assert.equal(statSync(a.path).mode & 0o777, 0o400, 'entries are read-only');
+    put('b'.repeat(1000));
+    assert.equal(store.stats().bytes, 2000);
+    // Age the two entries past the grace period, a older than b.
+    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    db.prepare('UPDATE entries SET last_used_at = ? WHERE digest = ?').run(1, md5('a'.repeat(1000)));
+    db.prepare('UPDATE entries SET last_used_at = ? WHERE digest = ?').run(2, md5('b'.repeat(1000)));
+    put('c'.repeat(1000)); // 3000 > 2500: evict to 2250, oldest first
+    assert.equal(store.lookup(md5('a'.repeat(1000))), undefined);
+    assert.ok(store.lookup(md5('b'.repeat(1000))));
+    assert.equal(existsSync(a.path), false);
+    store.discard(md5('c'.repeat(1000)), 'test');
+    assert.equal(store.lookup(md5('c'.repeat(1000))), undefined);
+    assert.equal(store.stats().entries, 1);
+    store.close();
+  });
+});
+
+describe('installer', () => {
+  function setup(name: string) {
+    const root = join(dir, name);
+    mkdirSync(root, { recursive: true });
+    const ledger = Ledger.open(join(dir, `${name}.sqlite`), { busyTimeoutMs: 1000 });
+    const ws = ledger.saveWorkspace({ port: 'p', client: 'c', root, user: 'u', rootSource: 'check', markers: true });
+    const place = (rel: string, content: string, over: Partial<FileRecord> = {}) => {
+      const abs = join(root, rel);
+      const ph = preparePlaceholder({ target: abs, size: content.length, mode: 0, marker: null });
+      renameSync(ph.path, abs);
+      const r = rec({ workspaceId: ws.id, rel, digest: md5(content), fileSize: content.length, statSig: ph.statSig, ...over });
+      ledger.putFile(r);
+      return Hydrator.target(ws, r);
+    };
+    return { root, ledger, ws, place, installer: new Installer(ledger) };
+  }
+
+  it('installs verified content with the recorded mode and records where it came from', () => {
+    const { ledger, place, installer } = setup('ok');
+    const src = join(dir, 'src-ok');
+    writeFileSync(src, 'hello\n');
+    const t = place('a/b.txt', 'hello\n', { executable: true });
+    assert.equal(installer.fromStoredFile(t, src, 'store', md5('hello\n')), 6);
+    assert.equal(readFileSync(t.abs, 'utf8'), 'hello\n');
+    assert.equal(statSync(t.abs).mode & 0o777, 0o555 & ~process.umask());
+    const row = ledger.file(t.rec.workspaceId, 'a/b.txt')!;
+    assert.equal(row.state, 'hydrated');
+    assert.equal(row.source, 'store');
+    ledger.close();
+  });
+
+  it('refuses content whose digest does not match, and leaves the placeholder and ledger as they were', () => {
+    const { ledger, place, installer } = setup('mismatch');
+    const src = join(dir, 'src-bad');
+    writeFileSync(src, 'tampered');
+    const t = place('x.bin', 'original');
+    const before = statSync(t.abs);
+    assert.throws(() => installer.fromStoredFile(t, src, 'sibling', md5('original')), DigestMismatch);
+    assert.equal(statSync(t.abs).ino, before.ino);
+    assert.equal(ledger.file(t.rec.workspaceId, 'x.bin')!.state, 'placeholder');
+    ledger.close();
+  });
+
+  it('never replaces a placeholder the user touched', () => {
+    const { ledger, place, installer } = setup('touched');
+    const src = join(dir, 'src-touched');
+    writeFileSync(src, 'content');
+    const t = place('t.txt', 'content');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(t.abs, past, past);
+    assert.throws(() => installer.fromStoredFile(t, src, 'store', md5('content')), PlaceholderChanged);
+    assert.equal(statSync(t.abs).size, 7);
+    assert.equal(statSync(t.abs).mode & 0o777, 0, 'still the unreadable placeholder');
+    ledger.close();
+  });
+
+  it('makes symlink types real symlinks', () => {
+    const { place, installer, root, ledger } = setup('links');
+    const t = place('link', 'target/file.txt\n', { fileType: 'symlink' });
+    installer.fromStoredBytes(t, Buffer.from('target/file.txt\n'), 'server');
+    assert.equal(statSync(root).isDirectory(), true);
+    assert.equal(readlinkSync(t.abs), 'target/file.txt');
+    ledger.close();
+  });
+});
