@@ -69,21 +69,42 @@ function writeRequests(dir: string, root: string, n: number, paced: number): { a
     );
     checks.push(line('checkFile', { path: `${root}/${rel}`, clientDepotFile: `//depot/main/${rel}`, clientDepotRev: String(1 + (i % 17)), digest }));
   }
-  const files = { adds: join(dir, 'adds.jsonl'), checks: join(dir, 'checks.jsonl'), check: join(dir, 'check.jsonl'), pacedAdds: join(dir, 'paced-adds.jsonl') };
+  const files = {
+    adds: join(dir, 'adds.jsonl'),
+    checks: join(dir, 'checks.jsonl'),
+    check: join(dir, 'check.jsonl'),
+    pacedAdds: join(dir, 'paced-adds.jsonl'),
+  };
   writeFileSync(files.adds, adds.join('\n') + '\n');
   const pacedRoot = `${root}-paced`;
-  writeFileSync(files.pacedAdds, adds.slice(0, paced + 1).map((l) => l.split(root).join(pacedRoot)).join('\n') + '\n');
+  writeFileSync(
+    files.pacedAdds,
+    adds
+      .slice(0, paced + 1)
+      .map((l) => l.split(root).join(pacedRoot))
+      .join('\n') + '\n',
+  );
   writeFileSync(files.checks, checks.join('\n') + '\n');
   writeFileSync(files.check, check + '\n');
   return files;
 }
 
 function drive(driver: string, requests: string, argv: string[], env: NodeJS.ProcessEnv, expect: string, sleepUs = 0): DriverResult {
-  const out = execFileSync(driver, ['--sleep-us', String(sleepUs), '--expect', expect, requests, '--', ...argv], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(driver, ['--sleep-us', String(sleepUs), '--expect', expect, requests, '--', ...argv], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out) as DriverResult;
 }
 
-function startupRuns(driver: string, requests: string, argv: string[], env: NodeJS.ProcessEnv, runs: number): { first: number; quit: number; rssMb: number } {
+function startupRuns(
+  driver: string,
+  requests: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): { first: number; quit: number; rssMb: number } {
   const first: number[] = [];
   const quit: number[] = [];
   let rss = 0;
@@ -108,7 +129,11 @@ export async function runAltsyncBench(options: { n: number; paced: number; start
     const files = writeRequests(dir, root, options.n, options.paced);
     const machine = describeMachine(dir);
     say(`altsync benchmark: ${options.n} add then ${options.n} checkFile, one request at a time (C driver playing the P4 client)`);
-    say(Object.entries(machine).map(([k, v]) => `  ${k}: ${v}`).join('\n'));
+    say(
+      Object.entries(machine)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join('\n'),
+    );
 
     const echoAdd = drive(driver, files.adds, ECHO, env, '{"result":true');
     const add = drive(driver, files.adds, AGENT, env, '{"result":true');
@@ -141,8 +166,18 @@ export async function runAltsyncBench(options: { n: number; paced: number; start
     ];
     say('\n' + table(rows));
     const startRows = [
-      { process: 'echo agent (node, no imports)', 'first reply ms (p50)': startEcho.first.toFixed(1), 'quit→exit ms (p50)': startEcho.quit.toFixed(1), 'max RSS MB': startEcho.rssMb.toFixed(0) },
-      { process: 'o4-agent altsync', 'first reply ms (p50)': startAgent.first.toFixed(1), 'quit→exit ms (p50)': startAgent.quit.toFixed(1), 'max RSS MB': startAgent.rssMb.toFixed(0) },
+      {
+        process: 'echo agent (node, no imports)',
+        'first reply ms (p50)': startEcho.first.toFixed(1),
+        'quit→exit ms (p50)': startEcho.quit.toFixed(1),
+        'max RSS MB': startEcho.rssMb.toFixed(0),
+      },
+      {
+        process: 'o4-agent altsync',
+        'first reply ms (p50)': startAgent.first.toFixed(1),
+        'quit→exit ms (p50)': startAgent.quit.toFixed(1),
+        'max RSS MB': startAgent.rssMb.toFixed(0),
+      },
     ];
     say(`\nstart-up, one check request per process (${options.startupRuns} runs):\n` + table(startRows));
     const targets = [
@@ -153,7 +188,19 @@ export async function runAltsyncBench(options: { n: number; paced: number; start
       ['first reply ≤ 100 ms after exec', startAgent.first <= 100],
     ] as const;
     say('\ntargets:\n' + targets.map(([t, ok]) => `  ${ok ? 'met ' : 'MISSED'}  ${t}`).join('\n'));
-    const result = { machine, n: options.n, echoAdd, add, echoCheck, checkFile, echoPaced, addPaced, startAgent, startEcho, targets: Object.fromEntries(targets) };
+    const result = {
+      machine,
+      n: options.n,
+      echoAdd,
+      add,
+      echoCheck,
+      checkFile,
+      echoPaced,
+      addPaced,
+      startAgent,
+      startEcho,
+      targets: Object.fromEntries(targets),
+    };
     if (!options.quiet) say(`\nresults saved to ${saveResults('altsync', result)}`);
     return result;
   } finally {

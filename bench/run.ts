@@ -1,14 +1,20 @@
 /**
  * `npm run bench [-- SUITE ...]`: runs the benchmark suites (all by default) and prints each one's
  * numbers next to a baseline measured in the same run. BENCH_N scales the request counts down for
- * a quick look; the figures in docs/benchmarks.md use the defaults.
+ * a quick look at the altsync suite, BENCH_SCALE (0..1) for the hydration suite; the figures in
+ * docs/benchmarks.md use the defaults.
  */
 import { runAltsyncBench } from './altsync-bench.js';
+import { runHydrateBench } from './hydrate-bench.js';
 
 const SUITES: Record<string, () => Promise<unknown>> = {
   altsync: () => {
     const n = Number(process.env['BENCH_N'] ?? 100_000);
     return runAltsyncBench({ n, paced: Math.min(n, 5_000), startupRuns: 15 });
+  },
+  hydrate: () => {
+    const scale = Number(process.env['BENCH_SCALE'] ?? 1);
+    return runHydrateBench({ small: Math.round(20_000 * scale), big: Math.max(1, Math.round(20 * scale)), bigMiB: 50 });
   },
 };
 

@@ -39,7 +39,8 @@ export class WorkspaceDirectory {
       rootSource: 'check',
       markers: existing?.markers ?? true,
     });
-    if (existing && existing.root !== root) this.log.warn({ client: id.client, port: id.port, from: existing.root, to: root }, 'workspace root changed');
+    if (existing && existing.root !== root)
+      this.log.warn({ client: id.client, port: id.port, from: existing.root, to: root }, 'workspace root changed');
     this.cache.set(key(id), ws);
     return ws;
   }

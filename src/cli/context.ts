@@ -41,7 +41,11 @@ export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.en
     out: process.stdout,
     err: process.stderr,
     ledger() {
-      return (ledger ??= Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs }));
+      if (!ledger) {
+        ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
+        ledger.checkpointInBackground(log);
+      }
+      return ledger;
     },
     close() {
       ledger?.close();

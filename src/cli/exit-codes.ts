@@ -32,7 +32,7 @@ export function exitCodeFor(code: O4ErrorCode): number {
 }
 
 /** One line of advice for an error, shown under it. */
-export function hintFor(code: O4ErrorCode): string | undefined {
+export function hintFor(code: O4ErrorCode, message = ''): string | undefined {
   switch (code) {
     case 'CONFIG':
       return 'check the file with: o4-agent config list';
@@ -41,7 +41,9 @@ export function hintFor(code: O4ErrorCode): string | undefined {
     case 'P4':
       return 'run the same p4 command by hand to see what the server says (p4 -p PORT -u USER login -s)';
     case 'DAEMON':
-      return 'start it with: o4-agent daemon start   (or: systemctl --user start o4-agent)';
+      if (/already running/.test(message)) return 'o4-agent daemon status shows it; o4-agent daemon stop stops it';
+      if (/not running/.test(message)) return 'start it with: o4-agent daemon start   (or: systemctl --user start o4-agent)';
+      return 'o4-agent logs shows what the daemon reported';
     case 'UNKNOWN_WORKSPACE':
       return 'o4-agent learns a workspace when p4 sync runs with P4ALTSYNC set';
     default:

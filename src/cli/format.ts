@@ -32,7 +32,14 @@ export function formatRate(bytes: number, ms: number): string {
 export function columns(rows: ReadonlyArray<ReadonlyArray<string>>, gap = 2): string {
   if (rows.length === 0) return '';
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + gap))).join('').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]! + gap)))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

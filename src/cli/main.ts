@@ -1,22 +1,18 @@
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { agentVersion } from '../version.js';
-import { hydrateCommand } from './commands/hydrate.js';
-import { seedCommand } from './commands/seed.js';
 import type { GlobalArgs } from './context.js';
 import { EXIT } from './exit-codes.js';
+import { VERBS } from './verbs.js';
 
-/** A verb: yargs describes its arguments, run() does the work and returns the exit code. */
-interface Verb {
-  readonly command: string;
-  readonly describe: string;
-  readonly builder: (y: Argv) => Argv;
-  run(args: GlobalArgs): Promise<number>;
-}
-
-const VERBS: readonly Verb[] = [hydrateCommand, seedCommand];
+/** yargs rejected the arguments; the message was printed, nothing may run. */
+class UsageRejected extends Error {}
 
 /** The command-line interface; returns the process exit code. */
 export async function runCli(args: string[]): Promise<number> {
+  // A reader that goes away (`o4-agent logs | head`) is no error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+  });
   let exitCode: number = EXIT.OK;
   let cli = yargs(args)
     .scriptName('o4-agent')
@@ -28,19 +24,24 @@ export async function runCli(args: string[]): Promise<number> {
     .command('altsync', 'serve the P4ALTSYNC protocol on stdin/stdout (p4 starts this; see docs/user-guide.md)');
   for (const verb of VERBS) {
     cli = cli.command(verb.command, verb.describe, verb.builder, async (a) => {
-      exitCode = await verb.run(a as GlobalArgs);
+      exitCode = await (await verb.load()).run(a as GlobalArgs);
     });
   }
-  await cli
-    .demandCommand(1, 'name a command (see --help)')
-    .strict()
-    .recommendCommands()
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .fail((msg, err) => {
-      if (err) throw err;
-      exitCode = EXIT.USAGE;
-      process.stderr.write(`o4-agent: ${msg}\n  hint: o4-agent --help lists the commands; o4-agent <command> --help explains one\n`);
-    })
-    .parseAsync();
+  try {
+    await cli
+      .demandCommand(1, 'name a command (see --help)')
+      .strict()
+      .recommendCommands()
+      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .fail((msg, err) => {
+        if (err) throw err;
+        process.stderr.write(`o4-agent: ${msg}\n  hint: o4-agent --help lists the commands; o4-agent <command> --help explains one\n`);
+        throw new UsageRejected(msg);
+      })
+      .parseAsync();
+  } catch (err) {
+    if (err instanceof UsageRejected) return EXIT.USAGE;
+    throw err;
+  }
   return exitCode;
 }

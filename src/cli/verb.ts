@@ -15,7 +15,7 @@ export async function runVerb(args: GlobalArgs, body: (ctx: CliContext) => Promi
     const stream = process.stderr;
     if (err instanceof O4Error) {
       stream.write(`o4-agent: ${err.message}\n`);
-      const hint = hintFor(err.code);
+      const hint = hintFor(err.code, err.message);
       if (hint) stream.write(`  hint: ${hint}\n`);
       if (args.verbose && err.stack) stream.write(`${err.stack}\n`);
       return exitCodeFor(err.code);

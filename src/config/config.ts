@@ -34,7 +34,11 @@ export const configSchema = z
         poolSize: z.number().int().min(1).max(32).default(4),
         /** Revisions per `p4 print` process, and their total expected size. */
         batchFiles: z.number().int().min(1).max(10_000).default(256),
-        batchBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+        batchBytes: z
+          .number()
+          .int()
+          .min(1024 * 1024)
+          .default(256 * 1024 * 1024),
         /** A p4 that prints nothing for this long is stopped (and retried). */
         idleTimeoutSec: z.number().int().min(1).max(3600).default(120),
         /** Further attempts after a connection failure, timeout or crash; waits double from backoffMs. */
@@ -48,7 +52,11 @@ export const configSchema = z
         /** Content store directory; empty means <state dir>/store. */
         dir: z.string().default(''),
         /** Size limit; least recently used content is evicted beyond it. */
-        maxBytes: z.number().int().min(0).default(10 * 1024 ** 3),
+        maxBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(10 * 1024 ** 3),
         /** The directory is shared by several users: group-writable directories, group-readable files. */
         shared: z.boolean().default(false),
       })
@@ -60,6 +68,51 @@ export const configSchema = z
         siblings: z.boolean().default(true),
         /** Copy from directories indexed with `o4-agent seed`. */
         seeds: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    daemon: z
+      .object({
+        /** Watch workspaces for local edits and deletions. */
+        watch: z.boolean().default(true),
+        /** Poll instead of inotify for workspace roots under these paths (network filesystems). */
+        pollPaths: z.array(z.string()).default([]),
+        pollIntervalMs: z.number().int().min(100).default(2000),
+        /** Files hydrated per background batch. */
+        batchFiles: z.number().int().min(1).max(10_000).default(500),
+        /** Rescan prefetch and pin rules this often (also after a sync and a reload). */
+        prefetchIntervalSec: z.number().int().min(5).default(300),
+        /** Consecutive server failures that pause background fetching, and for how long. */
+        breakerFailures: z.number().int().min(1).default(5),
+        breakerCooldownSec: z.number().int().min(1).default(300),
+      })
+      .strict()
+      .default({}),
+    /** Per-workspace rules, keyed by client name. */
+    workspaces: z
+      .record(
+        z
+          .object({
+            /** Only for the workspace on this port, when one client name exists on several servers. */
+            port: z.string().optional(),
+            /** Hydrated in the background, after explicit requests: depot, client or local patterns. */
+            prefetch: z.array(z.string()).default([]),
+            /** "Always local": hydrated as soon as a sync makes them placeholders, before prefetch. */
+            pin: z.array(z.string()).default([]),
+          })
+          .strict(),
+      )
+      .default({}),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** The log file is rotated at this size; this many old files are kept. */
+        maxBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(10 * 1024 * 1024),
+        keep: z.number().int().min(0).max(20).default(3),
       })
       .strict()
       .default({}),

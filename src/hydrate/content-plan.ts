@@ -50,9 +50,11 @@ function printedByP4(toStored: (client: Buffer) => Buffer | undefined, toClient?
     symlink: false,
     clientFormIsStored: false,
     localReuse: toClient !== undefined,
-    toClient: toClient ?? (() => {
-      throw new CannotEncode('no encoder for this file type');
-    }),
+    toClient:
+      toClient ??
+      (() => {
+        throw new CannotEncode('no encoder for this file type');
+      }),
     toStored,
   };
 }
@@ -96,7 +98,11 @@ export function planFor(rec: FileRecord): ContentPlan {
         const bom = charset === 'utf8-bom' || charset === 'utf8unchecked-bom';
         return { ...base, fetch: 'stream', ...verifiedBy(true), symlink: false, ...textForms(lineEnd, bom) };
       }
-      return { ...base, ...printedByP4((c) => decodeToStored(c, charset!, lineEnd), encoderFor(charset!, lineEnd)), ...verifiedBy(decoderLabel(charset!) !== undefined) };
+      return {
+        ...base,
+        ...printedByP4((c) => decodeToStored(c, charset!, lineEnd), encoderFor(charset!, lineEnd)),
+        ...verifiedBy(decoderLabel(charset!) !== undefined),
+      };
     case 'utf16':
       return { ...base, ...printedByP4((c) => decodeToStored(c, 'utf16', lineEnd), encoderFor('utf16', lineEnd)), ...verifiedBy(true) };
     case 'apple':

@@ -38,6 +38,10 @@ let tempSequence = 0;
 export class ContentStore {
   private readonly db: Database.Database;
   private readonly stmts: ReturnType<typeof statements>;
+  /** Object subdirectories known to exist, sparing a mkdir per entry. */
+  private readonly madeDirs = new Set<string>();
+  /** Adopted objects whose index rows are not written yet. */
+  private readonly unindexed = new Map<string, { size: number; at: number }>();
 
   private constructor(private readonly options: ContentStoreOptions) {
     const dirMode = options.shared ? 0o2775 : 0o700;
@@ -65,11 +69,21 @@ export class ContentStore {
     return this.options.dir;
   }
 
-  /** The entry for a digest, if the store has it (its content is verified by the caller on use). */
+  /**
+   * The entry for a digest, if the store has it (its content is verified by the caller on use). An
+   * object whose index row was never written (a crash before the batch was indexed) is indexed now.
+   */
   lookup(digest: string): StoreEntry | undefined {
+    const pending = this.unindexed.get(digest);
+    if (pending) return { digest, path: this.objectPath(digest), size: pending.size };
     const row = this.stmts.get.get(digest) as { size: number; last_used_at: number } | undefined;
-    if (!row) return undefined;
     const now = Date.now();
+    if (!row) {
+      const st = statSync(this.objectPath(digest), { throwIfNoEntry: false });
+      if (!st?.isFile()) return undefined;
+      this.stmts.upsert.run(digest, st.size, now, now);
+      return { digest, path: this.objectPath(digest), size: st.size };
+    }
     if (now - row.last_used_at > TOUCH_GRANULARITY_MS) this.stmts.touch.run(now, digest);
     return { digest, path: this.objectPath(digest), size: row.size };
   }
@@ -79,26 +93,44 @@ export class ContentStore {
     return join(this.options.dir, 'tmp', `${process.pid}.${++tempSequence}`);
   }
 
-  /** Takes a verified stored-form file (written at a tempPath()) into the store. */
+  /**
+   * Takes a verified stored-form file (written at a tempPath()) into the store. Its index row is
+   * written with the next flushIndex(), many in one transaction; until then lookup() sees it.
+   */
   adopt(tmpPath: string, digest: string): StoreEntry {
     const dest = this.objectPath(digest);
     let size: number;
     try {
-      mkdirSync(join(this.options.dir, 'objects', digest.slice(0, 2)), { recursive: true, mode: this.options.shared ? 0o2775 : 0o700 });
+      const sub = digest.slice(0, 2);
+      if (!this.madeDirs.has(sub)) {
+        mkdirSync(join(this.options.dir, 'objects', sub), { recursive: true, mode: this.options.shared ? 0o2775 : 0o700 });
+        this.madeDirs.add(sub);
+      }
       chmodSync(tmpPath, this.options.shared ? 0o444 : 0o400);
       size = statSync(tmpPath).size;
       renameSync(tmpPath, dest);
     } catch (err) {
       throw ioError('add to the content store', dest, err);
     }
-    const now = Date.now();
-    this.stmts.upsert.run(digest, size, now, now);
-    if (this.totalBytes() > this.options.maxBytes) this.evict();
+    this.unindexed.set(digest, { size, at: Date.now() });
+    if (this.unindexed.size >= 256) this.flushIndex();
     return { digest, path: dest, size };
+  }
+
+  /** Indexes adopted entries in one transaction, then evicts if the store grew past its limit. */
+  flushIndex(): void {
+    if (this.unindexed.size === 0) return;
+    const rows = [...this.unindexed];
+    this.unindexed.clear();
+    this.db.transaction(() => {
+      for (const [digest, r] of rows) this.stmts.upsert.run(digest, r.size, r.at, r.at);
+    })();
+    if (this.totalBytes() > this.options.maxBytes) this.evict();
   }
 
   /** Drops an entry whose content did not match its digest. */
   discard(digest: string, reason: string): void {
+    this.unindexed.delete(digest);
     this.options.log.warn({ digest, reason }, 'discarding a corrupt content-store entry');
     removeQuietly(this.objectPath(digest));
     this.stmts.delete.run(digest);
@@ -132,12 +164,15 @@ export class ContentStore {
         removed++;
       }
     }
-    if (removed > 0) this.options.log.info({ removed, freedBytes, limit: this.options.maxBytes }, 'content store evicted least recently used entries');
+    if (removed > 0)
+      this.options.log.info({ removed, freedBytes, limit: this.options.maxBytes }, 'content store evicted least recently used entries');
     return { removed, freedBytes };
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flushIndex();
+    this.db.close();
   }
 
   private objectPath(digest: string): string {

@@ -7,7 +7,12 @@ import { Hydrator, type HydratorDeps } from './hydrator.js';
  * by `p4 submit`, which reads the disk directly, so it is hydrated first — with the writable mode
  * it is being given. On failure the placeholder stays read-only and the reply is an error.
  */
-export async function hydrateForEdit(deps: HydratorDeps, ws: Workspace, rec: FileRecord, bits: { writable: boolean; executable: boolean }): Promise<void> {
+export async function hydrateForEdit(
+  deps: HydratorDeps,
+  ws: Workspace,
+  rec: FileRecord,
+  bits: { writable: boolean; executable: boolean },
+): Promise<void> {
   const hydrator = new Hydrator(deps);
   try {
     const target = Hydrator.target(ws, rec, bits);

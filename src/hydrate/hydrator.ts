@@ -8,10 +8,11 @@ import { P4Runner } from '../p4/runner.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { planFor } from './content-plan.js';
 import { ContentStore } from './content-store.js';
-import { Installer, PlaceholderChanged, type HydrationSource, type HydrationTarget } from './installer.js';
+import { Installer, type HydrationSource, type HydrationTarget, type InstallOutcome, type PreparedInstall } from './installer.js';
 import { LocalSources } from './local-sources.js';
-import { ServerSource, type ItemOutcome } from './server-source.js';
+import { ServerSource } from './server-source.js';
 import { StoreWriter } from './store-writer.js';
+import { Verifier } from './verifier.js';
 
 /**
  * Fills placeholders with exactly the bytes a normal sync would have written: from the local
@@ -19,7 +20,7 @@ import { StoreWriter } from './store-writer.js';
  * the server otherwise. Every file is verified before it replaces its placeholder; a file that
  * fails keeps its placeholder and its ledger row as they were.
  */
-export type FileOutcome = 'hydrated' | 'skipped' | 'failed' | 'cancelled';
+export type FileOutcome = 'hydrated' | 'skipped' | 'failed' | 'cancelled' | 'deferred';
 
 export interface FileResult {
   readonly path: string;
@@ -39,6 +40,8 @@ export interface HydrationSummary {
   readonly skipped: number;
   readonly failed: number;
   readonly cancelled: number;
+  /** Needed the server while server fetches were not allowed (the daemon's circuit breaker). */
+  readonly deferred: number;
   readonly bytes: number;
   readonly bySource: Readonly<Record<HydrationSource, { files: number; bytes: number }>>;
   readonly durationMs: number;
@@ -49,6 +52,8 @@ export interface HydrateOptions {
   readonly signal?: AbortSignal | undefined;
   /** Each file as it is done. */
   readonly onResult?: ((r: FileResult) => void) | undefined;
+  /** False: use local sources only; what needs the server is reported `deferred`. */
+  readonly allowServer?: boolean;
 }
 
 export interface HydratorDeps {
@@ -59,17 +64,23 @@ export interface HydratorDeps {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** Installs prepared from local sources are committed this many at a time, in one transaction. */
+const COMMIT_BATCH = 64;
+
 export class Hydrator {
   private readonly store: ContentStore;
+  private readonly installer: Installer;
+  private readonly verifier: Verifier;
   private readonly local: LocalSources;
   private readonly server: ServerSource;
 
   constructor(private readonly deps: HydratorDeps) {
     const { config, paths, log, ledger, env } = deps;
     this.store = ContentStore.open({ dir: config.store.dir || paths.storeDir, maxBytes: config.store.maxBytes, shared: config.store.shared, log });
-    const installer = new Installer(ledger);
+    const verifier = (this.verifier = new Verifier(ledger));
+    this.installer = new Installer(ledger, verifier);
     const storeWriter = new StoreWriter(this.store, log);
-    this.local = new LocalSources(ledger, this.store, installer, storeWriter, log, config.hydrate);
+    this.local = new LocalSources({ ledger, store: this.store, installer: this.installer, verifier, log, ...config.hydrate });
     const runner = new P4Runner({
       p4Path: env['O4_AGENT_P4'] || config.p4.path,
       idleTimeoutMs: config.p4.idleTimeoutSec * 1000,
@@ -77,7 +88,7 @@ export class Hydrator {
       env,
       log,
     });
-    this.server = new ServerSource(runner, this.store, storeWriter, installer, config.p4, log);
+    this.server = new ServerSource(runner, this.store, storeWriter, this.installer, verifier, config.p4, log);
   }
 
   static target(ws: Workspace, rec: FileRecord, bits?: { writable: boolean; executable: boolean }): HydrationTarget {
@@ -94,26 +105,43 @@ export class Hydrator {
       opts.onResult?.(result);
     };
 
+    const reportOutcome = (t: HydrationTarget, o: InstallOutcome) =>
+      report(t, o.outcome === 'hydrated' ? o : { outcome: o.outcome, reason: o.error.message, code: o.error.code });
+
+    // Local sources first; their installs are committed in batches.
     const forServer: HydrationTarget[] = [];
+    const prepared: PreparedInstall[] = [];
+    const commit = () => {
+      this.installer.commit(prepared).forEach((o, i) => reportOutcome(prepared[i]!.t, o));
+      prepared.length = 0;
+    };
     for (const t of targets) {
       if (opts.signal?.aborted) break;
-      const stale = whyNotPlaceholder(t);
-      if (stale) {
-        report(t, { outcome: 'skipped', reason: stale });
+      if (t.rec.state !== 'placeholder') {
+        report(t, { outcome: 'skipped', reason: `already ${t.rec.state}` });
         continue;
       }
       try {
-        const hit = this.local.tryInstall(t);
-        if (hit) report(t, { outcome: 'hydrated', source: hit.source, bytes: hit.bytes });
-        else forServer.push(t);
+        const p = await this.local.prepare(t);
+        if (!p) forServer.push(t);
+        else if (prepared.push(p) >= COMMIT_BATCH) commit();
       } catch (err) {
         report(t, failure(err));
       }
     }
+    commit();
 
-    if (forServer.length > 0 && !opts.signal?.aborted) {
+    // Then the server, for placeholders still exactly as the agent wrote them.
+    const fetchable = forServer.filter((t) => {
+      const stale = whyNotPlaceholder(t);
+      if (stale) report(t, { outcome: 'skipped', reason: stale });
+      return !stale;
+    });
+    if (opts.allowServer === false) {
+      for (const t of fetchable) report(t, { outcome: 'deferred', reason: 'server fetches are paused' });
+    } else if (fetchable.length > 0 && !opts.signal?.aborted) {
       try {
-        await this.server.fetch(forServer, (t, r: ItemOutcome) => report(t, r.outcome === 'hydrated' ? r : failure(r.error)), opts.signal);
+        await this.server.fetch(fetchable, reportOutcome, opts.signal);
       } catch (err) {
         if (!(err instanceof O4Error && err.code === 'CANCELLED')) throw err;
       }
@@ -126,12 +154,13 @@ export class Hydrator {
 
   close(): void {
     this.store.close();
+    this.deps.ledger.write(() => this.verifier.flushLearned());
   }
 
   private recordError(t: HydrationTarget, r: FileResult): void {
+    if (r.outcome !== 'failed') return; // a hydration clears the error itself (Ledger.recordHydrated)
     try {
-      if (r.outcome === 'failed') this.deps.ledger.setLastError(t.rec.workspaceId, t.rec.rel, r.reason ?? 'failed');
-      else if (r.outcome === 'hydrated') this.deps.ledger.setLastError(t.rec.workspaceId, t.rec.rel, null);
+      this.deps.ledger.setLastError(t.rec.workspaceId, t.rec.rel, r.reason ?? 'failed');
     } catch (err) {
       this.deps.log.warn({ path: t.abs, err: describeError(err) }, 'could not record the hydration outcome in the ledger');
     }
@@ -140,7 +169,6 @@ export class Hydrator {
 
 /** Why a target is no longer the placeholder the agent wrote, or undefined if it still is. */
 function whyNotPlaceholder(t: HydrationTarget): string | undefined {
-  if (t.rec.state !== 'placeholder') return `already ${t.rec.state}`;
   const st = lstatOrUndefined(t.abs);
   if (!st) return 'missing on disk';
   if (statSignature(st) !== t.rec.statSig) return 'changed locally since the placeholder was written; left as it is';
@@ -148,7 +176,7 @@ function whyNotPlaceholder(t: HydrationTarget): string | undefined {
 }
 
 function failure(err: unknown): Omit<FileResult, 'path' | 'client' | 'depotFile' | 'rev'> {
-  if (err instanceof PlaceholderChanged) return { outcome: 'skipped', reason: err.message, code: err.code };
+  if (err instanceof O4Error && err.code === 'MODIFIED') return { outcome: 'skipped', reason: err.message, code: err.code };
   if (err instanceof O4Error) return { outcome: 'failed', reason: err.message, code: err.code };
   return { outcome: 'failed', reason: describeError(err), code: 'IO' };
 }
@@ -156,7 +184,7 @@ function failure(err: unknown): Omit<FileResult, 'path' | 'client' | 'depotFile'
 class Tally {
   private readonly seen = new Set<string>();
   private readonly failures: FileResult[] = [];
-  private readonly counts = { hydrated: 0, skipped: 0, failed: 0, cancelled: 0, bytes: 0 };
+  private readonly counts = { hydrated: 0, skipped: 0, failed: 0, cancelled: 0, deferred: 0, bytes: 0 };
   private readonly bySource: Record<HydrationSource, { files: number; bytes: number }> = {
     store: { files: 0, bytes: 0 },
     sibling: { files: 0, bytes: 0 },
@@ -185,4 +213,3 @@ class Tally {
     return { requested: this.requested, ...this.counts, bySource: this.bySource, durationMs, failures: this.failures };
   }
 }
-

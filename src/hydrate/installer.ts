@@ -1,12 +1,14 @@
-import { chmodSync, closeSync, fchmodSync, lstatSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
-import { O4Error, ioError } from '../errors.js';
+import { chmodSync, closeSync, fchmodSync, lstatSync, readFileSync, renameSync, symlinkSync, constants } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import { O4Error, describeError, ioError } from '../errors.js';
 import { clientFileMode } from '../fs/modes.js';
 import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
 import { closeQuietly, openTempBeside, unlinkQuietly } from '../fs/temp-file.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { transition } from '../store/states.js';
 import type { ContentPlan } from './content-plan.js';
-import { copyHashing, md5Hex, writeAll } from './file-bytes.js';
+import { copyHashing, hashFileAsync, writeAll } from './file-bytes.js';
+import type { Expectation, Verifier } from './verifier.js';
 
 export type HydrationSource = 'store' | 'sibling' | 'seed' | 'server';
 
@@ -19,6 +21,18 @@ export interface HydrationTarget {
   /** Mode bits to install with, when they differ from the recorded ones (chmod to writable). */
   readonly bits?: { writable: boolean; executable: boolean };
 }
+
+/** Verified content in a temp file beside its target, with its final mode, ready to be renamed over it. */
+export interface PreparedInstall {
+  readonly t: HydrationTarget;
+  readonly tmpPath: string;
+  readonly source: HydrationSource;
+  readonly bytes: number;
+}
+
+export type InstallOutcome =
+  | { readonly outcome: 'hydrated'; readonly source: HydrationSource; readonly bytes: number }
+  | { readonly outcome: 'skipped' | 'failed'; readonly error: O4Error };
 
 /** The file is no longer the placeholder the agent wrote: the user changed it, or another process hydrated it. */
 export class PlaceholderChanged extends O4Error {
@@ -37,82 +51,91 @@ export class DigestMismatch extends O4Error {
   }
 }
 
+/** From this size a copy runs in the kernel (thread pool) while the main thread hashes the source. */
+const LARGE_FILE = 4 * 1024 * 1024;
+
 /**
- * Puts verified content in place of a placeholder: written to a temp file in the same directory,
- * given its final mode, then — inside one ledger write transaction — the placeholder is checked to
- * be exactly what the agent wrote, the temp file is renamed over it and the row becomes
- * `hydrated`. A placeholder the user touched is never replaced.
+ * Puts verified content in place of placeholders. Preparing writes a temp file in the target's
+ * directory with the final mode; committing — for up to a batch of files in one ledger write
+ * transaction — checks each placeholder is exactly what the agent wrote, renames the temp file over
+ * it and records it as hydrated. A placeholder the user touched is never replaced, and one file's
+ * problem never stops the others.
  */
 export class Installer {
-  constructor(private readonly ledger: Ledger) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly verifier: Verifier,
+  ) {}
 
   /**
-   * Installs the client form of a stored-form file. With `expectDigest`, the stored form is hashed
-   * on the way and must match it (a store entry or a local copy); without, it was verified already.
-   * Returns the number of bytes written.
+   * Prepares the client form of a stored-form file, verifying it against `expect` on the way
+   * (null: verified already, e.g. just fetched). Large files whose client form is their stored
+   * form are copied in the kernel while the source is hashed.
    */
-  fromStoredFile(t: HydrationTarget, storedPath: string, source: HydrationSource, expectDigest: string | null): number {
-    if (t.plan.symlink) return this.symlinkFrom(t, readFileSync(storedPath), source, expectDigest);
-    if (t.plan.clientFormIsStored) {
-      const { fd, tmpPath } = openTempBeside(t.abs);
-      try {
-        const copied = copyHashing(storedPath, fd);
-        if (expectDigest && copied.md5 !== expectDigest) throw new DigestMismatch(t, copied.md5, source);
-        this.finishTemp(t, fd, tmpPath, source);
-        return copied.size;
-      } catch (err) {
-        closeQuietly(fd);
-        unlinkQuietly(tmpPath);
-        throw err;
-      }
+  async prepareFromStoredFile(t: HydrationTarget, storedPath: string, source: HydrationSource, expect: Expectation | null): Promise<PreparedInstall> {
+    if (t.plan.symlink) return this.prepareSymlink(t, readStored(storedPath), source, expect);
+    if (!t.plan.clientFormIsStored) {
+      const stored = readStored(storedPath);
+      if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
+      return this.prepareFromStoredBytes(t, stored, source);
     }
-    const stored = readStored(storedPath);
-    if (expectDigest) {
-      const got = md5Hex(stored);
-      if (got !== expectDigest) throw new DigestMismatch(t, got, source);
-    }
-    return this.fromBytes(t, t.plan.toClient(stored) ?? stored, source);
-  }
-
-  /** Installs verified stored-form bytes held in memory. */
-  fromStoredBytes(t: HydrationTarget, stored: Buffer, source: HydrationSource): number {
-    if (t.plan.symlink) return this.symlinkFrom(t, stored, source, null);
-    return this.fromBytes(t, t.plan.toClient(stored) ?? stored, source);
-  }
-
-  /** Installs a client-form file `p4 print -o` wrote beside the target. */
-  fromClientTemp(t: HydrationTarget, tmpPath: string, source: HydrationSource): number {
-    try {
-      const st = lstatSync(tmpPath);
-      // The temp file is ours and not yet visible under the target's name.
-      if (!st.isSymbolicLink()) chmodSync(tmpPath, clientFileMode(this.bits(t)));
-      this.commit(t, tmpPath, source);
-      return st.size;
-    } catch (err) {
-      unlinkQuietly(tmpPath);
-      throw err instanceof O4Error ? err : ioError('install', t.abs, err);
-    }
-  }
-
-  private fromBytes(t: HydrationTarget, client: Buffer, source: HydrationSource): number {
+    const size = (t.rec.fileSize ?? 0) >= LARGE_FILE ? lstatSync(storedPath).size : 0;
     const { fd, tmpPath } = openTempBeside(t.abs);
     try {
-      writeAll(fd, client);
-      this.finishTemp(t, fd, tmpPath, source);
-      return client.length;
+      if (size >= LARGE_FILE) {
+        closeSync(fd);
+        const [hashed] = await Promise.all([
+          hashFileAsync(storedPath, expect ? this.verifier.algorithms(expect) : []),
+          copyFile(storedPath, tmpPath, constants.COPYFILE_FICLONE),
+        ]);
+        if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
+        chmodSync(tmpPath, clientFileMode(this.bits(t)));
+        return { t, tmpPath, source, bytes: hashed.size };
+      }
+      const copied = copyHashing(storedPath, fd, expect ? this.verifier.algorithms(expect) : []);
+      if (expect) this.verifier.check(t, expect, copied.hashes, copied.size, source);
+      fchmodSync(fd, clientFileMode(this.bits(t)));
+      closeSync(fd);
+      return { t, tmpPath, source, bytes: copied.size };
     } catch (err) {
       closeQuietly(fd);
       unlinkQuietly(tmpPath);
-      throw err;
+      throw err instanceof O4Error ? err : ioError('copy content for', t.abs, err);
+    }
+  }
+
+  /** Prepares verified stored-form bytes held in memory. */
+  prepareFromStoredBytes(t: HydrationTarget, stored: Buffer, source: HydrationSource): PreparedInstall {
+    if (t.plan.symlink) return this.prepareSymlink(t, stored, source, null);
+    const client = t.plan.toClient(stored) ?? stored;
+    const { fd, tmpPath } = openTempBeside(t.abs);
+    try {
+      writeAll(fd, client);
+      fchmodSync(fd, clientFileMode(this.bits(t)));
+      closeSync(fd);
+      return { t, tmpPath, source, bytes: client.length };
+    } catch (err) {
+      closeQuietly(fd);
+      unlinkQuietly(tmpPath);
+      throw ioError('write content for', t.abs, err);
+    }
+  }
+
+  /** Adopts a client-form file `p4 print -o` wrote beside the target. */
+  prepareClientTemp(t: HydrationTarget, tmpPath: string, source: HydrationSource): PreparedInstall {
+    try {
+      const st = lstatSync(tmpPath);
+      if (!st.isSymbolicLink()) chmodSync(tmpPath, clientFileMode(this.bits(t)));
+      return { t, tmpPath, source, bytes: st.size };
+    } catch (err) {
+      unlinkQuietly(tmpPath);
+      throw ioError('set the mode of', t.abs, err);
     }
   }
 
   /** Symlink types become real symlinks to the stored text up to its first newline. */
-  private symlinkFrom(t: HydrationTarget, stored: Buffer, source: HydrationSource, expectDigest: string | null): number {
-    if (expectDigest) {
-      const got = md5Hex(stored);
-      if (got !== expectDigest) throw new DigestMismatch(t, got, source);
-    }
+  private prepareSymlink(t: HydrationTarget, stored: Buffer, source: HydrationSource, expect: Expectation | null): PreparedInstall {
+    if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
     const text = stored.toString('utf8');
     const nl = text.indexOf('\n');
     const target = nl < 0 ? text : text.slice(0, nl);
@@ -122,53 +145,69 @@ export class Installer {
     unlinkQuietly(tmpPath);
     try {
       symlinkSync(target, tmpPath);
-      this.commit(t, tmpPath, source);
     } catch (err) {
-      unlinkQuietly(tmpPath);
-      throw err instanceof O4Error ? err : ioError('create symlink', t.abs, err);
+      throw ioError('create symlink', t.abs, err);
     }
-    return stored.length;
+    return { t, tmpPath, source, bytes: stored.length };
   }
 
-  private finishTemp(t: HydrationTarget, fd: number, tmpPath: string, source: HydrationSource): void {
+  /** Renames each prepared file over its placeholder and records it, all in one write transaction. */
+  commit(batch: readonly PreparedInstall[]): InstallOutcome[] {
+    const outcomes: InstallOutcome[] = new Array<InstallOutcome>(batch.length);
+    const renamed: number[] = [];
     try {
-      fchmodSync(fd, clientFileMode(this.bits(t)));
-    } finally {
-      closeSync(fd);
+      this.ledger.write(() => {
+        this.verifier.flushLearned();
+        batch.forEach((p, i) => {
+          try {
+            this.replace(p);
+            renamed.push(i);
+            outcomes[i] = { outcome: 'hydrated', source: p.source, bytes: p.bytes };
+          } catch (err) {
+            unlinkQuietly(p.tmpPath);
+            const error = err instanceof O4Error ? err : ioError('install', p.t.abs, err);
+            outcomes[i] = { outcome: err instanceof PlaceholderChanged ? 'skipped' : 'failed', error };
+          }
+        });
+      });
+    } catch (err) {
+      // The ledger could not commit: the files renamed in are real, verified content, but their
+      // rows still say placeholder; the next checkFile sees a changed stat and answers `exists`.
+      const error = new O4Error('LEDGER', `content not recorded in the ledger: ${describeError(err)}`);
+      for (const i of renamed) outcomes[i] = { outcome: 'failed', error };
+      batch.forEach((p, i) => {
+        if (outcomes[i]) return;
+        unlinkQuietly(p.tmpPath); // never reached: the transaction did not begin
+        outcomes[i] = { outcome: 'failed', error };
+      });
     }
-    this.commit(t, tmpPath, source);
+    return outcomes;
+  }
+
+  discard(p: PreparedInstall): void {
+    unlinkQuietly(p.tmpPath);
   }
 
   private bits(t: HydrationTarget): { writable: boolean; executable: boolean } {
     return t.bits ?? { writable: t.rec.writable, executable: t.rec.executable };
   }
 
-  /** Replaces the placeholder and records it, as one step under the ledger's write lock. */
-  private commit(t: HydrationTarget, tmpPath: string, source: HydrationSource): void {
-    this.ledger.write(() => {
-      const now = this.ledger.file(t.ws.id, t.rec.rel);
-      if (!now || now.state !== 'placeholder' || now.statSig !== t.rec.statSig) {
-        throw new PlaceholderChanged(t.abs, now?.state === 'hydrated' ? 'was hydrated meanwhile' : 'changed in the ledger meanwhile');
-      }
-      const st = lstatOrUndefined(t.abs);
-      if (!st) throw new PlaceholderChanged(t.abs, 'was deleted');
-      if (statSignature(st) !== now.statSig) throw new PlaceholderChanged(t.abs, 'was changed locally');
-      try {
-        renameSync(tmpPath, t.abs);
-      } catch (err) {
-        throw ioError('install', t.abs, err);
-      }
-      const installed = lstatSync(t.abs, { bigint: true });
-      this.ledger.putFile({
-        ...now,
-        ...this.bits(t),
-        state: transition('placeholder', 'hydrated'),
-        statSig: statSignature(installed),
-        source,
-        hydratedAt: Date.now(),
-        updatedAt: Date.now(),
-      });
-    });
+  private replace(p: PreparedInstall): void {
+    const { t } = p;
+    const now = this.ledger.file(t.ws.id, t.rec.rel);
+    if (!now || now.state !== 'placeholder' || now.statSig !== t.rec.statSig) {
+      throw new PlaceholderChanged(t.abs, now?.state === 'hydrated' ? 'was hydrated meanwhile' : 'changed in the ledger meanwhile');
+    }
+    const st = lstatOrUndefined(t.abs);
+    if (!st) throw new PlaceholderChanged(t.abs, 'was deleted');
+    if (statSignature(st) !== now.statSig) throw new PlaceholderChanged(t.abs, 'was changed locally');
+    transition(now.state, 'hydrated');
+    try {
+      renameSync(p.tmpPath, t.abs);
+    } catch (err) {
+      throw ioError('install', t.abs, err);
+    }
+    this.ledger.recordHydrated(t.ws.id, t.rec.rel, { ...this.bits(t), statSig: statSignature(lstatSync(t.abs, { bigint: true })), source: p.source });
   }
 }
 

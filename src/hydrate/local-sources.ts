@@ -2,129 +2,149 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { joinRoot } from '../fs/workspace-path.js';
 import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
 import type { Log } from '../log/logger.js';
-import type { FileRecord, Ledger, Seed } from '../store/ledger.js';
+import type { Ledger, Seed } from '../store/ledger.js';
 import { CannotEncode, planFor } from './content-plan.js';
 import type { ContentStore } from './content-store.js';
-import { md5Hex } from './file-bytes.js';
-import { DigestMismatch, type HydrationSource, type HydrationTarget, type Installer } from './installer.js';
+import { DigestMismatch, type HydrationSource, type HydrationTarget, type Installer, type PreparedInstall } from './installer.js';
 import { normaliseText } from './text-normalise.js';
-import { StoreWriter } from './store-writer.js';
+import type { Expectation, Verifier } from './verifier.js';
 
 /**
  * Content already on this machine, tried before the server: the content store, hydrated files of
  * other workspaces (o4's "smart clone"), and directories indexed with `o4-agent seed`. Every copy
  * is verified against the server digest on the way in; a source is only ever read, never moved.
+ * A copy made from a sibling or a seed is not added to the store: it is itself a verified local
+ * source from then on, and a second copy would double the cost of reuse (docs/architecture.md).
  */
-export interface LocalHit {
-  readonly source: HydrationSource;
-  readonly bytes: number;
-}
-
 export class LocalSources {
   constructor(
-    private readonly ledger: Ledger,
-    private readonly store: ContentStore | undefined,
-    private readonly installer: Installer,
-    private readonly storeWriter: StoreWriter | undefined,
-    private readonly log: Log,
-    private readonly options: { siblings: boolean; seeds: boolean },
+    private readonly deps: {
+      readonly ledger: Ledger;
+      readonly store: ContentStore;
+      readonly installer: Installer;
+      readonly verifier: Verifier;
+      readonly log: Log;
+      readonly siblings: boolean;
+      readonly seeds: boolean;
+    },
   ) {}
 
-  /** Installs from the first local source that has verified content; undefined when none has. */
-  tryInstall(t: HydrationTarget): LocalHit | undefined {
+  /** A verified install from the first local source that has the content, or undefined. */
+  async prepare(t: HydrationTarget): Promise<PreparedInstall | undefined> {
     const digest = t.plan.storeKey;
     if (!digest || !t.plan.localReuse) return undefined;
+    const expect = this.deps.verifier.expectFor(digest);
     try {
-      return this.fromStore(t, digest) ?? (this.options.siblings ? this.fromSiblings(t, digest) : undefined) ?? (this.options.seeds ? this.fromSeeds(t, digest) : undefined);
+      return (
+        (await this.fromStore(t, expect)) ??
+        (this.deps.siblings ? await this.fromSiblings(t, expect) : undefined) ??
+        (this.deps.seeds ? await this.fromSeeds(t, expect) : undefined)
+      );
     } catch (err) {
       if (err instanceof CannotEncode) return undefined; // this content needs p4 to write it
       throw err;
     }
   }
 
-  private fromStore(t: HydrationTarget, digest: string): LocalHit | undefined {
-    const entry = this.store?.lookup(digest);
+  private async fromStore(t: HydrationTarget, expect: Expectation): Promise<PreparedInstall | undefined> {
+    const entry = this.deps.store.lookup(expect.digest);
     if (!entry) return undefined;
     try {
-      return { source: 'store', bytes: this.installer.fromStoredFile(t, entry.path, 'store', digest) };
+      return await this.deps.installer.prepareFromStoredFile(t, entry.path, 'store', expect);
     } catch (err) {
       if (!(err instanceof DigestMismatch)) throw err;
-      this.store!.discard(digest, err.message);
+      this.deps.store.discard(expect.digest, err.message);
       return undefined;
     }
   }
 
-  private fromSiblings(t: HydrationTarget, digest: string): LocalHit | undefined {
-    for (const copy of this.ledger.hydratedCopies(digest)) {
+  private async fromSiblings(t: HydrationTarget, expect: Expectation): Promise<PreparedInstall | undefined> {
+    for (const copy of this.deps.ledger.hydratedCopies(expect.digest)) {
       if (copy.workspaceId === t.rec.workspaceId && copy.rel === t.rec.rel) continue;
       const abs = joinRoot(copy.root, copy.rel);
-      const st = lstatOrUndefined(abs);
       // Only a copy exactly as it was hydrated: a local edit is not the revision any more.
-      if (!st || statSignature(st) !== copy.statSig) continue;
-      const hit = this.installVerified(t, abs, copy, digest, 'sibling');
-      if (hit) return hit;
+      const sig = currentSig(abs);
+      if (sig === undefined || sig !== copy.statSig) continue;
+      const prepared = await this.fromLocalFile(t, abs, sig, planFor(copy), expect, 'sibling');
+      if (prepared) return prepared;
     }
     return undefined;
   }
 
-  private fromSeeds(t: HydrationTarget, digest: string): LocalHit | undefined {
-    for (const seed of this.ledger.seedsFor(digest)) {
-      const st = lstatOrUndefined(seed.path);
-      if (!st || !st.isFile() || statSignature(st) !== seed.statSig) {
-        this.ledger.forgetSeed(seed.path); // changed or gone since it was indexed
+  private async fromSeeds(t: HydrationTarget, expect: Expectation): Promise<PreparedInstall | undefined> {
+    for (const seed of this.deps.ledger.seedsFor(expect.digest)) {
+      const sig = currentSig(seed.path);
+      if (sig === undefined || sig !== seed.statSig) {
+        this.deps.ledger.forgetSeed(seed.path); // changed or gone since it was indexed
         continue;
       }
-      const hit = this.installSeed(t, seed, digest);
-      if (hit) return hit;
+      const prepared = await this.fromSeed(t, seed, sig, expect);
+      if (prepared) return prepared;
     }
     return undefined;
   }
 
-  /** A hydrated file of another workspace: mapped back to stored form with its own plan, verified. */
-  private installVerified(t: HydrationTarget, abs: string, copy: FileRecord, digest: string, source: HydrationSource): LocalHit | undefined {
-    const theirPlan = planFor(copy);
+  private fromSeed(
+    t: HydrationTarget,
+    seed: Seed,
+    sig: string,
+    expect: Expectation,
+  ): Promise<PreparedInstall | undefined> | PreparedInstall | undefined {
+    if (seed.digestRaw === expect.digest) return this.fromLocalFile(t, seed.path, sig, undefined, expect, 'seed');
+    return this.fromStoredBytes(t, normaliseText(readFileSync(seed.path)), expect, 'seed', () => this.deps.ledger.forgetSeed(seed.path));
+  }
+
+  /**
+   * A file elsewhere on this machine: its bytes are the stored form (theirPlan undefined or an
+   * identity plan), or its plan maps them back to it. Verified, and given up on if the file changes
+   * while it is being copied.
+   */
+  private async fromLocalFile(
+    t: HydrationTarget,
+    abs: string,
+    sig: string,
+    theirPlan: ReturnType<typeof planFor> | undefined,
+    expect: Expectation,
+    source: HydrationSource,
+  ): Promise<PreparedInstall | undefined> {
     try {
-      if (theirPlan.symlink) return this.fromBytes(t, Buffer.from(`${readlinkSync(abs)}\n`), digest, source);
-      if (theirPlan.clientFormIsStored) {
-        const bytes = this.installer.fromStoredFile(t, abs, source, digest);
-        this.storeWriter?.addInstalled(t, digest);
-        return { source, bytes };
+      if (theirPlan?.symlink) return this.fromStoredBytes(t, Buffer.from(`${readlinkSync(abs)}\n`), expect, source);
+      if (theirPlan && !theirPlan.clientFormIsStored) {
+        const stored = theirPlan.toStored(readFileSync(abs));
+        return stored ? this.fromStoredBytes(t, stored, expect, source) : undefined;
       }
-      const client = readFileSync(abs);
-      const stored = theirPlan.toStored(client);
-      if (stored === undefined) return undefined;
-      return this.fromBytes(t, stored ?? client, digest, source);
-    } catch (err) {
-      if (err instanceof DigestMismatch) {
-        this.log.warn({ path: abs, err: err.message }, 'a local copy did not match its digest; not used');
+      const prepared = await this.deps.installer.prepareFromStoredFile(t, abs, source, expect);
+      if (currentSig(abs) !== sig) {
+        this.deps.installer.discard(prepared);
         return undefined;
       }
-      throw err;
+      return prepared;
+    } catch (err) {
+      if (!(err instanceof DigestMismatch)) throw err;
+      this.deps.log.warn({ path: abs, err: err.message }, 'a local copy did not match its digest; not used');
+      return undefined;
     }
   }
 
-  private installSeed(t: HydrationTarget, seed: Seed, digest: string): LocalHit | undefined {
+  private fromStoredBytes(
+    t: HydrationTarget,
+    stored: Buffer,
+    expect: Expectation,
+    source: HydrationSource,
+    onMismatch?: () => void,
+  ): PreparedInstall | undefined {
     try {
-      if (seed.digestRaw === digest) {
-        const bytes = this.installer.fromStoredFile(t, seed.path, 'seed', digest);
-        this.storeWriter?.addInstalled(t, digest);
-        return { source: 'seed', bytes };
-      }
-      return this.fromBytes(t, normaliseText(readFileSync(seed.path)), digest, 'seed');
+      this.deps.verifier.check(t, expect, this.deps.verifier.hash(stored, expect), stored.length, source);
     } catch (err) {
-      if (err instanceof DigestMismatch) {
-        this.ledger.forgetSeed(seed.path);
-        return undefined;
-      }
-      throw err;
+      if (!(err instanceof DigestMismatch)) throw err;
+      onMismatch?.();
+      return undefined;
     }
+    return this.deps.installer.prepareFromStoredBytes(t, stored, source);
   }
+}
 
-  private fromBytes(t: HydrationTarget, stored: Buffer, digest: string, source: HydrationSource): LocalHit | undefined {
-    const got = md5Hex(stored);
-    if (got !== digest) throw new DigestMismatch(t, got, source);
-    const bytes = this.installer.fromStoredBytes(t, stored, source);
-    this.storeWriter?.addBytes(digest, stored);
-    return { source, bytes };
-  }
+function currentSig(path: string): string | undefined {
+  const st = lstatOrUndefined(path);
+  return st && (st.isFile() || st.isSymbolicLink()) ? statSignature(st) : undefined;
 }

@@ -8,9 +8,10 @@ import { streamPrint, requestKey, type PrintHeader, type PrintRequest, type Prin
 import { P4Failure, classifyRunFailure, recordText, type P4Connection, type P4Runner } from '../p4/runner.js';
 import type { P4Record } from '../p4/marshal.js';
 import type { ContentStore } from './content-store.js';
-import { md5Hex, writeAll } from './file-bytes.js';
-import { DigestMismatch, type HydrationTarget, type Installer } from './installer.js';
+import { hashHex, writeAll } from './file-bytes.js';
+import { DigestMismatch, type HydrationTarget, type InstallOutcome, type Installer, type PreparedInstall } from './installer.js';
 import type { StoreWriter } from './store-writer.js';
+import type { Verifier } from './verifier.js';
 
 /**
  * Fetches revisions from the server with the real `p4`: a bounded pool of processes, each printing
@@ -25,11 +26,7 @@ export interface ServerOptions {
   readonly backoffMs: number;
 }
 
-export type ItemOutcome =
-  | { readonly outcome: 'hydrated'; readonly source: 'server'; readonly bytes: number }
-  | { readonly outcome: 'failed'; readonly error: O4Error };
-
-export type OutcomeListener = (t: HydrationTarget, result: ItemOutcome) => void;
+export type OutcomeListener = (t: HydrationTarget, result: InstallOutcome) => void;
 
 interface Batch {
   readonly conn: P4Connection;
@@ -44,6 +41,7 @@ export class ServerSource {
     private readonly store: ContentStore,
     private readonly storeWriter: StoreWriter,
     private readonly installer: Installer,
+    private readonly verifier: Verifier,
     private readonly options: ServerOptions,
     private readonly log: Log,
   ) {}
@@ -58,7 +56,31 @@ export class ServerSource {
       const conn = connectionOf(t);
       jobs.push(() => this.printToFile(t, conn, connKeyOf(conn), onOutcome, deadConnections, signal));
     }
-    await runPool(jobs, this.options.poolSize, signal);
+    try {
+      await runPool(jobs, this.options.poolSize, signal);
+    } finally {
+      await this.settle();
+    }
+  }
+
+  /** Installs prepared from streamed content, committed in batches like local ones. */
+  private readonly toCommit: Array<{ p: PreparedInstall; onOutcome: OutcomeListener }> = [];
+
+  private queueCommit(p: PreparedInstall, onOutcome: OutcomeListener): void {
+    if (this.toCommit.push({ p, onOutcome }) >= 64) this.flushCommits();
+  }
+
+  private flushCommits(): void {
+    this.store.flushIndex();
+    const batch = this.toCommit.splice(0);
+    if (batch.length === 0) return;
+    this.installer.commit(batch.map((b) => b.p)).forEach((o, i) => batch[i]!.onOutcome(batch[i]!.p.t, o));
+  }
+
+  /** Waits for installs still being prepared, then commits what is pending. */
+  private async settle(): Promise<void> {
+    await Promise.all([...this.installs]);
+    this.flushCommits();
   }
 
   /** Groups stream targets by connection and -K, then cuts them into batches by count and bytes. */
@@ -107,6 +129,7 @@ export class ServerSource {
           const ts = pending.get(`${header.depotFile}#${header.rev}`);
           return ts ? new StreamSink(ts, header, this, onOutcome) : undefined;
         });
+        await this.settle();
       } catch (err) {
         if (err instanceof O4Error && err.code === 'CANCELLED') throw err;
         return failAll(pending, err instanceof O4Error ? err : new O4Error('P4', describeError(err)), onOutcome);
@@ -115,7 +138,8 @@ export class ServerSource {
       for (const [key, ts] of pending) {
         if (outcome.completed.has(key)) continue;
         const warning = outcome.warnings.get(key);
-        if (warning) for (const t of ts) onOutcome(t, { outcome: 'failed', error: new O4Error('P4', `p4 print: ${warning}`, { depotFile: t.rec.depotFile }) });
+        if (warning)
+          for (const t of ts) onOutcome(t, { outcome: 'failed', error: new O4Error('P4', `p4 print: ${warning}`, { depotFile: t.rec.depotFile }) });
         else next.set(key, ts);
       }
       pending = next;
@@ -130,7 +154,14 @@ export class ServerSource {
     }
   }
 
-  private async printToFile(t: HydrationTarget, conn: P4Connection, connKey: string, onOutcome: OutcomeListener, dead: Map<string, P4Failure>, signal?: AbortSignal): Promise<void> {
+  private async printToFile(
+    t: HydrationTarget,
+    conn: P4Connection,
+    connKey: string,
+    onOutcome: OutcomeListener,
+    dead: Map<string, P4Failure>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const known = dead.get(connKey);
       if (known) return onOutcome(t, { outcome: 'failed', error: known });
@@ -155,10 +186,13 @@ export class ServerSource {
         }
         if (errors.length > 0) {
           unlinkQuietly(tmpPath);
-          return onOutcome(t, { outcome: 'failed', error: new O4Error('P4', `p4 print: ${errors.map(recordText).join(' ').trim()}`, { depotFile: t.rec.depotFile }) });
+          return onOutcome(t, {
+            outcome: 'failed',
+            error: new O4Error('P4', `p4 print: ${errors.map(recordText).join(' ').trim()}`, { depotFile: t.rec.depotFile }),
+          });
         }
         this.verifyPrinted(t, tmpPath);
-        onOutcome(t, { outcome: 'hydrated', source: 'server', bytes: this.installer.fromClientTemp(t, tmpPath, 'server') });
+        onOutcome(t, this.installer.commit([this.installer.prepareClientTemp(t, tmpPath, 'server')])[0]!);
         return;
       } catch (err) {
         unlinkQuietly(tmpPath);
@@ -172,22 +206,35 @@ export class ServerSource {
   private verifyPrinted(t: HydrationTarget, tmpPath: string): void {
     if (t.plan.verify !== 'digest' || !t.plan.storeKey) return;
     const stored = t.plan.toStored(readFileSync(tmpPath));
-    if (stored === undefined) throw new O4Error('DIGEST_MISMATCH', `cannot map ${t.rec.depotFile}#${t.rec.rev} back to its stored form to verify it`, { path: t.abs });
+    if (stored === undefined)
+      throw new O4Error('DIGEST_MISMATCH', `cannot map ${t.rec.depotFile}#${t.rec.rev} back to its stored form to verify it`, { path: t.abs });
     const bytes = stored ?? readFileSync(tmpPath);
-    const got = md5Hex(bytes);
+    const got = hashHex('md5', bytes);
     if (got !== t.plan.storeKey) throw new DigestMismatch(t, got, 'server');
+    this.verifier.learn(t.plan.storeKey, hashHex('sha256', bytes), bytes.length);
     this.storeWriter.addBytes(t.plan.storeKey, bytes);
   }
 
-  /** Called by a finished sink: verified stored content at `storedPath` (in the store's temp area). */
-  completeStream(ts: readonly HydrationTarget[], header: PrintHeader, storedPath: string, md5: string, size: number, onOutcome: OutcomeListener): void {
+  /** Called by a finished sink: the content is at `storedPath` (in the store's temp area), not yet verified. */
+  async completeStream(
+    ts: readonly HydrationTarget[],
+    header: PrintHeader,
+    storedPath: string,
+    md5: string,
+    sha256: string,
+    size: number,
+    onOutcome: OutcomeListener,
+  ): Promise<void> {
     const first = ts[0]!;
     const plan = first.plan;
     let installFrom = storedPath;
     try {
       if (plan.verify === 'digest' && md5 !== plan.storeKey) throw new DigestMismatch(first, md5, 'server');
+      if (plan.verify === 'digest') this.verifier.learn(md5, sha256, size);
       if (plan.verify === 'size' && header.fileSize !== undefined && header.fileSize !== size) {
-        throw new O4Error('HYDRATION', `p4 printed ${size} bytes of ${first.rec.depotFile}#${first.rec.rev}, the server reports ${header.fileSize}`, { path: first.abs });
+        throw new O4Error('HYDRATION', `p4 printed ${size} bytes of ${first.rec.depotFile}#${first.rec.rev}, the server reports ${header.fileSize}`, {
+          path: first.abs,
+        });
       }
       if (plan.storeKey) installFrom = this.store.adopt(storedPath, plan.storeKey).path;
     } catch (err) {
@@ -197,7 +244,7 @@ export class ServerSource {
     }
     for (const t of ts) {
       try {
-        onOutcome(t, { outcome: 'hydrated', source: 'server', bytes: this.installer.fromStoredFile(t, installFrom, 'server', null) });
+        this.queueCommit(await this.installer.prepareFromStoredFile(t, installFrom, 'server', null), onOutcome);
       } catch (err) {
         onOutcome(t, { outcome: 'failed', error: err instanceof O4Error ? err : ioError('install', t.abs, err) });
       }
@@ -208,13 +255,22 @@ export class ServerSource {
   tempPath(): string {
     return this.store.tempPath();
   }
+
+  /** Installs still running when a print ends are awaited before fetch() returns. */
+  private readonly installs = new Set<Promise<void>>();
+
+  track(p: Promise<void>): void {
+    this.installs.add(p);
+    void p.finally(() => this.installs.delete(p));
+  }
 }
 
 /** Writes one revision's content to the store's temp area, hashing it as it arrives. */
 class StreamSink implements PrintSink {
   private readonly path: string;
   private readonly fd: number;
-  private readonly hash: Hash = createHash('md5');
+  private readonly md5: Hash = createHash('md5');
+  private readonly sha256: Hash = createHash('sha256');
   private size = 0;
   private failed: Error | undefined;
 
@@ -232,7 +288,8 @@ class StreamSink implements PrintSink {
     if (this.failed) return;
     try {
       writeAll(this.fd, chunk);
-      this.hash.update(chunk);
+      this.md5.update(chunk);
+      this.sha256.update(chunk);
       this.size += chunk.length;
     } catch (err) {
       // Disk full or similar: this revision fails; the stream goes on for the others.
@@ -247,7 +304,16 @@ class StreamSink implements PrintSink {
       for (const t of this.targets) this.onOutcome(t, { outcome: 'failed', error: this.failed as O4Error });
       return;
     }
-    this.source.completeStream(this.targets, this.header, this.path, this.hash.digest('hex').toUpperCase(), this.size, this.onOutcome);
+    const done = this.source.completeStream(
+      this.targets,
+      this.header,
+      this.path,
+      this.md5.digest('hex').toUpperCase(),
+      this.sha256.digest('hex').toUpperCase(),
+      this.size,
+      this.onOutcome,
+    );
+    this.source.track(done);
   }
 
   abort(): void {
@@ -278,10 +344,14 @@ async function backoff(baseMs: number, attempt: number, signal?: AbortSignal): P
   const ms = baseMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new O4Error('CANCELLED', 'cancelled'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new O4Error('CANCELLED', 'cancelled'));
+      },
+      { once: true },
+    );
   });
 }
 

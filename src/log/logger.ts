@@ -24,17 +24,24 @@ export function parseLevel(value: string | undefined, fallback: Level): Level {
   return value !== undefined && value in LEVEL_VALUES ? (value as Level) : fallback;
 }
 
-
 export class FileLog implements Log {
   private pino: PinoLogger | undefined;
+  private destination: { reopen(): void } | undefined;
   private threshold: number;
 
   constructor(
     private readonly file: string,
     private readonly level: Level,
     private readonly bindings: Record<string, unknown>,
+    /** Also receives every record (a pretty-printer for a terminal). */
+    private readonly tee?: (line: string) => void,
   ) {
     this.threshold = LEVEL_VALUES[level];
+  }
+
+  /** Starts a new file after the current one was rotated away. */
+  reopen(): void {
+    this.destination?.reopen();
   }
 
   isEnabled(level: Level): boolean {
@@ -61,7 +68,15 @@ export class FileLog implements Log {
       mkdirSync(dirname(this.file), { recursive: true });
       const pino = nodeRequire('pino') as typeof import('pino');
       const dest = pino.destination({ dest: this.file, sync: true, append: true });
-      this.pino = pino.default({ level: this.level, base: { pid: process.pid, ...this.bindings } }, dest);
+      this.destination = dest;
+      const tee = this.tee;
+      const stream = tee
+        ? pino.multistream([
+            { stream: dest, level: this.level },
+            { stream: { write: (line: string) => tee(line) }, level: this.level },
+          ])
+        : dest;
+      this.pino = pino.default({ level: this.level, base: { pid: process.pid, ...this.bindings } }, stream);
     } catch {
       this.threshold = Infinity;
     }

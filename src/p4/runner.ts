@@ -62,9 +62,11 @@ export class P4Runner {
   /** The full argv for a -G command on a connection. */
   argv(conn: P4Connection, args: readonly string[], xargs: boolean): string[] {
     return [
-      '-p', conn.port,
+      '-p',
+      conn.port,
       ...(conn.user ? ['-u', conn.user] : []),
-      '-c', conn.client,
+      '-c',
+      conn.client,
       ...(conn.charset ? ['-C', conn.charset] : []),
       '-G',
       ...(xargs ? ['-x', '-'] : []),
@@ -130,9 +132,13 @@ export class P4Runner {
         child.stdin.end(opts.xargs.map((l) => `${l}\n`).join(''));
       }
       child.on('error', (err) => {
-        failure = (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new P4Failure('missing-binary', `cannot run p4: ${this.options.p4Path} not found (install the Perforce command line, or set p4.path / O4_AGENT_P4)`)
-          : err;
+        failure =
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new P4Failure(
+                'missing-binary',
+                `cannot run p4: ${this.options.p4Path} not found (install the Perforce command line, or set p4.path / O4_AGENT_P4)`,
+              )
+            : err;
       });
       child.on('close', (exitCode, signal) => {
         if (idle) clearTimeout(idle);
@@ -156,12 +162,17 @@ export function classifyRunFailure(run: P4Run, errorRecords: readonly P4Record[]
   if (auth) return new P4Failure('auth', `p4: ${recordText(auth).trim()} Run 'p4 login' for this user and port.`);
   if (run.timedOut) return new P4Failure('timeout', `p4 produced no output for ${Math.round(idleTimeoutMs / 1000)} s and was stopped`);
   const stderr = run.stderr.trim();
-  if (/Connect to server failed|TCP connect to|Connection refused|connection timed out|No route to host|Name or service not known|SSL connect/i.test(stderr)) {
+  if (
+    /Connect to server failed|TCP connect to|Connection refused|connection timed out|No route to host|Name or service not known|SSL connect/i.test(
+      stderr,
+    )
+  ) {
     return new P4Failure('connect', `p4 cannot reach the server: ${oneLine(stderr)}`);
   }
   if (isAuthError(stderr)) return new P4Failure('auth', `p4: ${oneLine(stderr)} Run 'p4 login' for this user and port.`);
   if (run.signal) return new P4Failure('crashed', `p4 was killed by ${run.signal}${stderr ? `: ${oneLine(stderr)}` : ''}`);
-  if (run.truncatedBytes > 0) return new P4Failure('crashed', `p4 output ends in the middle of a record (exit ${run.exitCode})${stderr ? `: ${oneLine(stderr)}` : ''}`);
+  if (run.truncatedBytes > 0)
+    return new P4Failure('crashed', `p4 output ends in the middle of a record (exit ${run.exitCode})${stderr ? `: ${oneLine(stderr)}` : ''}`);
   if (run.exitCode !== 0 && stderr) return new P4Failure('other', `p4 failed (exit ${run.exitCode}): ${oneLine(stderr)}`);
   return undefined;
 }
@@ -175,5 +186,8 @@ export function recordText(r: P4Record): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/^Perforce client error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/^Perforce client error:\s*/i, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

@@ -17,10 +17,11 @@ export function compilePattern(pattern: string): PathPattern {
   const ellipses = pattern.split('...').length - 1;
   if (ellipses > 1) throw new O4Error('USAGE', `${pattern}: a file name may contain only one "..." wildcard`);
   if (/%%\d/.test(pattern)) throw new O4Error('USAGE', `${pattern}: positional wildcards (%%n) are only meaningful in views`);
-  if (/[#@]/.test(pattern)) throw new O4Error('USAGE', `${pattern}: revision specifiers are not supported here; the ledger knows each file's revision`);
+  if (/[#@]/.test(pattern))
+    throw new O4Error('USAGE', `${pattern}: revision specifiers are not supported here; the ledger knows each file's revision`);
   let regex = '^';
   let literalEnd = -1;
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     if (pattern.startsWith('...', i)) {
       if (literalEnd < 0) literalEnd = i;
       regex += '.*';

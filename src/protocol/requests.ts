@@ -12,7 +12,10 @@ export interface RequestSchema<T> {
   parse(raw: Readonly<Record<string, unknown>>): T;
 }
 
-function requestSchema<S extends Record<string, Field>>(command: string, fields: S): RequestSchema<z.infer<z.ZodObject<{ [K in keyof S]: S[K]['schema'] }>>> {
+function requestSchema<S extends Record<string, Field>>(
+  command: string,
+  fields: S,
+): RequestSchema<z.infer<z.ZodObject<{ [K in keyof S]: S[K]['schema'] }>>> {
   const kinds: Array<[string, Kind, boolean]> = Object.entries(fields).map(([key, f]) => [key, f.kind, f.kind === 'flag' || f.kind === 'rmdir']);
   const shape = Object.fromEntries(Object.entries(fields).map(([key, f]) => [key, f.schema])) as { [K in keyof S]: S[K]['schema'] };
   const schema = z.object(shape);

@@ -177,9 +177,14 @@ export class Ledger {
     this.db.pragma('wal_autocheckpoint = 0');
     // After a checkpoint the WAL is reused from its start; keep the file itself from staying huge.
     this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    const checkpointer = new WalCheckpointer(this.path, { thresholdBytes: autoPages * 4096, restartBytes: 4 * autoPages * 4096, intervalMs: 50 }, log, () => {
-      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${autoPages}`);
-    });
+    const checkpointer = new WalCheckpointer(
+      this.path,
+      { thresholdBytes: autoPages * 4096, restartBytes: 4 * autoPages * 4096, intervalMs: 50 },
+      log,
+      () => {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${autoPages}`);
+      },
+    );
     this.checkpointer = checkpointer;
     this.afterWrite = () => checkpointer.noteWrite();
   }
@@ -250,7 +255,14 @@ export class Ledger {
   }
 
   /** Creates or updates the workspace row; returns it as stored. */
-  saveWorkspace(ws: { port: string; client: string; root: string; user: string | null; rootSource: 'check' | 'inferred'; markers: boolean }): Workspace {
+  saveWorkspace(ws: {
+    port: string;
+    client: string;
+    root: string;
+    user: string | null;
+    rootSource: 'check' | 'inferred';
+    markers: boolean;
+  }): Workspace {
     const now = Date.now();
     const row = this.stmts.upsertWorkspace.get({
       port: ws.port,
@@ -272,9 +284,26 @@ export class Ledger {
   /** Inserts or replaces the row of rec's path. Positional binding: the hot path of every `add`. */
   putFile(f: FileRecord): void {
     this.stmts.upsertFile.run(
-      f.workspaceId, f.rel, f.depotFile, f.clientFile, f.rev, f.digest, f.fileSize, f.fileType, f.typeCode,
-      f.keywords ? 1 : 0, f.lineEnd, f.utf8bom, f.charset, f.writable ? 1 : 0, f.executable ? 1 : 0,
-      f.state, f.statSig, f.source, f.hydratedAt, f.updatedAt,
+      f.workspaceId,
+      f.rel,
+      f.depotFile,
+      f.clientFile,
+      f.rev,
+      f.digest,
+      f.fileSize,
+      f.fileType,
+      f.typeCode,
+      f.keywords ? 1 : 0,
+      f.lineEnd,
+      f.utf8bom,
+      f.charset,
+      f.writable ? 1 : 0,
+      f.executable ? 1 : 0,
+      f.state,
+      f.statSig,
+      f.source,
+      f.hydratedAt,
+      f.updatedAt,
     );
   }
 
@@ -316,14 +345,61 @@ export class Ledger {
     return (this.stmts.hydratedByDigest.all(digest, limit) as Array<FileRow & { root: string }>).map((r) => ({ ...toFileRecord(r), root: r.root }));
   }
 
+  /** A placeholder got its content: one UPDATE, which also clears an earlier hydration error. */
+  recordHydrated(workspaceId: number, rel: string, h: { statSig: string; source: string; writable: boolean; executable: boolean }): void {
+    const now = Date.now();
+    this.stmts.recordHydrated.run(h.statSig, h.source, now, h.writable ? 1 : 0, h.executable ? 1 : 0, now, workspaceId, rel);
+  }
+
+  /** What the watcher saw on disk: a new state and the stat it saw. */
+  recordLocalState(workspaceId: number, rel: string, state: FileState, statSig: string | null): void {
+    this.stmts.recordLocalState.run(state, statSig, Date.now(), workspaceId, rel);
+  }
+
   /** Records (or clears, with null) the last hydration error of a file. */
   setLastError(workspaceId: number, rel: string, message: string | null): void {
     this.stmts.setLastError.run(message, message === null ? null : Date.now(), workspaceId, rel);
   }
 
+  /** The most recent hydration error of a workspace. */
+  latestError(workspaceId: number): { rel: string; message: string; at: number } | undefined {
+    return this.stmts.latestError.get(workspaceId) as { rel: string; message: string; at: number } | undefined;
+  }
+
+  /** Per-state counts below a directory (a range scan; the whole workspace is in stateCounts). */
+  stateCountsUnder(workspaceId: number, relPrefix: string): StateCount[] {
+    return this.stmts.countsUnder.all(workspaceId, relPrefix, relPrefix + '\uffff') as StateCount[];
+  }
+
+  /** Relative path and size of every hydrated file of a workspace, in path order. */
+  *hydratedFiles(workspaceId: number): Generator<{ rel: string; size: number }> {
+    yield* this.stmts.hydratedFiles.iterate(workspaceId) as Iterable<{ rel: string; size: number }>;
+  }
+
+  /** Drops a workspace and everything the ledger knows about it; its files are not touched. */
+  forgetWorkspace(workspaceId: number): number {
+    let files = 0;
+    this.write(() => {
+      files = this.stmts.deleteWorkspaceFiles.run(workspaceId).changes;
+      this.stmts.deleteWorkspaceRescues.run(workspaceId);
+      this.stmts.deleteWorkspaceCounts.run(workspaceId);
+      this.stmts.deleteWorkspace.run(workspaceId);
+    });
+    return files;
+  }
+
   lastError(workspaceId: number, rel: string): { message: string; at: number } | undefined {
     const row = this.stmts.lastError.get(workspaceId, rel) as { last_error: string | null; last_error_at: number | null } | undefined;
     return row?.last_error ? { message: row.last_error, at: row.last_error_at ?? 0 } : undefined;
+  }
+
+  /** The SHA-256 and size of the stored form with this server digest, once verified. */
+  contentHash(digest: string): { sha256: string; size: number } | undefined {
+    return this.stmts.contentHash.get(digest) as { sha256: string; size: number } | undefined;
+  }
+
+  putContentHash(digest: string, sha256: string, size: number): void {
+    this.stmts.putContentHash.run(digest, sha256, size);
   }
 
   putSeed(seed: Seed): void {
@@ -411,6 +487,18 @@ function prepareStatements(db: Database.Database) {
     filesByDepotAfter: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND depot_file > ? AND depot_file < ? ORDER BY depot_file LIMIT ?'),
     hydratedByDigest: db.prepare(`SELECT f.*, w.root FROM files f JOIN workspaces w ON w.id = f.workspace_id
       WHERE f.digest = ? AND f.state = 'hydrated' LIMIT ?`),
+    recordLocalState: db.prepare('UPDATE files SET state = ?, stat_sig = coalesce(?, stat_sig), updated_at = ? WHERE workspace_id = ? AND rel = ?'),
+    recordHydrated: db.prepare(`UPDATE files SET state = 'hydrated', stat_sig = ?, source = ?, hydrated_at = ?, writable = ?, executable = ?,
+      updated_at = ?, last_error = NULL, last_error_at = NULL WHERE workspace_id = ? AND rel = ?`),
+    latestError: db.prepare(`SELECT rel, last_error AS message, last_error_at AS at FROM files
+      WHERE workspace_id = ? AND last_error IS NOT NULL ORDER BY last_error_at DESC LIMIT 1`),
+    countsUnder: db.prepare(`SELECT state, count(*) AS files, coalesce(sum(file_size), 0) AS bytes FROM files
+      WHERE workspace_id = ? AND rel >= ? AND rel < ? GROUP BY state ORDER BY state`),
+    hydratedFiles: db.prepare("SELECT rel, coalesce(file_size, 0) AS size FROM files WHERE workspace_id = ? AND state = 'hydrated'"),
+    deleteWorkspaceFiles: db.prepare('DELETE FROM files WHERE workspace_id = ?'),
+    deleteWorkspaceRescues: db.prepare('DELETE FROM rescued WHERE workspace_id = ?'),
+    deleteWorkspaceCounts: db.prepare('DELETE FROM state_counts WHERE workspace_id = ?'),
+    deleteWorkspace: db.prepare('DELETE FROM workspaces WHERE id = ?'),
     setLastError: db.prepare('UPDATE files SET last_error = ?, last_error_at = ? WHERE workspace_id = ? AND rel = ?'),
     lastError: db.prepare('SELECT last_error, last_error_at FROM files WHERE workspace_id = ? AND rel = ?'),
     upsertSeed: db.prepare(`INSERT INTO seeds (path, stat_sig, size, digest_raw, digest_text, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -418,6 +506,8 @@ function prepareStatements(db: Database.Database) {
         digest_text = excluded.digest_text, indexed_at = excluded.indexed_at`),
     seedsByDigest: db.prepare('SELECT * FROM seeds WHERE digest_raw = ? UNION SELECT * FROM seeds WHERE digest_text = ? LIMIT 8'),
     deleteSeed: db.prepare('DELETE FROM seeds WHERE path = ?'),
+    contentHash: db.prepare('SELECT sha256, size FROM content_hashes WHERE digest = ?'),
+    putContentHash: db.prepare('INSERT OR IGNORE INTO content_hashes (digest, sha256, size) VALUES (?, ?, ?)'),
     seedByPath: db.prepare('SELECT * FROM seeds WHERE path = ?'),
     countsByWorkspace: db.prepare('SELECT state, files, bytes FROM state_counts WHERE workspace_id = ? AND files > 0 ORDER BY state'),
   };

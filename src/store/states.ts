@@ -22,7 +22,8 @@ export type FileEvent =
   | 'local-write' // content changed on disk
   | 'local-delete' // file vanished from disk
   | 'local-restore-same' // file reappeared with the recorded content (digest checked)
-  | 'local-restore-other'; // file reappeared with other content
+  | 'local-restore-other' // file reappeared with other content
+  | 'local-return-placeholder'; // the very inode of a placeholder came back (moved away and back)
 
 const EDGES: Record<FileEvent, { from: readonly (FileState | 'untracked')[]; to: FileState }> = {
   add: { from: ['untracked', ...FILE_STATES], to: 'placeholder' },
@@ -33,6 +34,7 @@ const EDGES: Record<FileEvent, { from: readonly (FileState | 'untracked')[]; to:
   'local-delete': { from: ['placeholder', 'hydrated', 'modified', 'missing'], to: 'missing' },
   'local-restore-same': { from: ['missing', 'modified'], to: 'hydrated' },
   'local-restore-other': { from: ['missing'], to: 'modified' },
+  'local-return-placeholder': { from: ['missing'], to: 'placeholder' },
 };
 
 export class StateTransitionError extends Error {
@@ -62,7 +64,5 @@ export function checkFileAnswer(args: {
 }): CheckFileAnswer {
   if (args.onDisk === 'absent') return 'missing';
   if (args.state !== 'placeholder' || args.onDisk === 'changed') return 'exists';
-  return args.requestDigest !== undefined && args.recordedDigest !== null && args.requestDigest === args.recordedDigest
-    ? 'same'
-    : 'virtual';
+  return args.requestDigest !== undefined && args.recordedDigest !== null && args.requestDigest === args.recordedDigest ? 'same' : 'virtual';
 }

@@ -60,7 +60,10 @@ describe('check', () => {
     await agent.quit();
     const ws = readLedger(sb.home).workspaces;
     assert.equal(ws.length, 1);
-    assert.deepEqual([ws[0]!['port'], ws[0]!['client'], ws[0]!['root'], ws[0]!['user'], ws[0]!['root_source']], [IDENTITY.port, IDENTITY.client, sb.root, IDENTITY.user, 'check']);
+    assert.deepEqual(
+      [ws[0]!['port'], ws[0]!['client'], ws[0]!['root'], ws[0]!['user'], ws[0]!['root_source']],
+      [IDENTITY.port, IDENTITY.client, sb.root, IDENTITY.user, 'check'],
+    );
   });
 
   it('fails when the root is a file', async () => {
@@ -139,7 +142,10 @@ describe('add', () => {
     await agent.quit();
     const ledger = readLedger(sb.home);
     assert.equal(fileRow(sb.home, 'a.c')!['rev'], 4);
-    assert.deepEqual(ledger.counts.map((c) => [c['state'], c['files'], c['bytes']]), [['placeholder', 2, 25]]);
+    assert.deepEqual(
+      ledger.counts.map((c) => [c['state'], c['files'], c['bytes']]),
+      [['placeholder', 2, 25]],
+    );
   });
 
   it('refuses to clobber a writable file with noclobber, and replaces a read-only untracked file', async () => {
@@ -332,7 +338,10 @@ describe('move', () => {
     // A retry after a lost reply: already moved is success.
     await ok('move', { path: join(sb.root, 'old/dir/f.c'), path2: join(sb.root, 'new/place/g.c') });
     await agent.quit();
-    assert.deepEqual(readLedger(sb.home).files.map((f) => f['rel']), ['new/place/g.c']);
+    assert.deepEqual(
+      readLedger(sb.home).files.map((f) => f['rel']),
+      ['new/place/g.c'],
+    );
   });
 
   it('refuses to overwrite an existing target unless forced, and fails when neither exists', async () => {
@@ -345,7 +354,10 @@ describe('move', () => {
     await fail('move', { path: join(sb.root, 'x1.c'), path2: join(sb.root, 'x2.c') }, /x1\.c - file does not exist\./);
     await fail('move', { path: join(sb.root, 'm2.c'), path2: '/tmp/outside.c' }, /outside the workspace root/);
     await agent.quit();
-    assert.deepEqual(readLedger(sb.home).files.map((f) => f['rel']), ['m2.c']);
+    assert.deepEqual(
+      readLedger(sb.home).files.map((f) => f['rel']),
+      ['m2.c'],
+    );
   });
 });
 

@@ -43,7 +43,10 @@ describe('concurrent agents', () => {
     const ledger = readLedger(sb.home);
     const expected = AGENTS * (FILES - FILES / 5);
     assert.equal(ledger.files.length, expected);
-    assert.deepEqual(ledger.counts.map((c) => [c['state'], c['files'], c['bytes']]), [['placeholder', expected, expected * 100]]);
+    assert.deepEqual(
+      ledger.counts.map((c) => [c['state'], c['files'], c['bytes']]),
+      [['placeholder', expected, expected * 100]],
+    );
     assert.equal(ledger.workspaces.length, 1);
   });
 });

@@ -33,7 +33,9 @@ function tinyFs(dir: string, options: string): string | undefined {
 /** Every file on disk under root has a ledger row and every row a file (temp files never linger). */
 function assertDiskAndLedgerAgree(sb: Sandbox): void {
   const onDisk = spawnSync('find', [sb.root, '-type', 'f', '-printf', '%P\\n'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort();
-  const inLedger = readLedger(sb.home).files.map((f) => String(f['rel'])).sort();
+  const inLedger = readLedger(sb.home)
+    .files.map((f) => String(f['rel']))
+    .sort();
   assert.deepEqual(onDisk, inLedger);
 }
 

@@ -67,13 +67,31 @@ describe('agent process lifetime', () => {
       ['{"altSync":"hydrate","client":"c","port":"p"}', /Unknown P4ALTSYNC command: "hydrate"/],
       ['', /malformed JSON request/],
       [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), /malformed JSON request/],
-      [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"/etc/passwd","depotFile":"//depot/x","rev":1}`, /outside the workspace root/],
-      [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/caf\uFFFD.c","depotFile":"//depot/x","rev":1}`, /U\+FFFD/],
-      [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"relative/x.c","depotFile":"//depot/x","rev":1}`, /not an absolute path/],
+      [
+        `{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"/etc/passwd","depotFile":"//depot/x","rev":1}`,
+        /outside the workspace root/,
+      ],
+      [
+        `{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/caf\uFFFD.c","depotFile":"//depot/x","rev":1}`,
+        /U\+FFFD/,
+      ],
+      [
+        `{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"relative/x.c","depotFile":"//depot/x","rev":1}`,
+        /not an absolute path/,
+      ],
       [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/x.c","rev":1}`, /add: missing "depotFile"/],
-      [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/x.c","depotFile":"//d/x","rev":"abc"}`, /"rev" must be an integer/],
-      [`{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":{"a":1},"depotFile":"//d/x","rev":1}`, /"path" must be a string/],
-      [`{"altSync":"move","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/nope.c","path2":"${sb.root}/nope2.c"}`, /nope.c - file does not exist/],
+      [
+        `{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/x.c","depotFile":"//d/x","rev":"abc"}`,
+        /"rev" must be an integer/,
+      ],
+      [
+        `{"altSync":"add","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":{"a":1},"depotFile":"//d/x","rev":1}`,
+        /"path" must be a string/,
+      ],
+      [
+        `{"altSync":"move","client":"${IDENTITY.client}","port":"${IDENTITY.port}","path":"${sb.root}/nope.c","path2":"${sb.root}/nope2.c"}`,
+        /nope.c - file does not exist/,
+      ],
       [`{"altSync":"checkFile","client":"${IDENTITY.client}","port":"${IDENTITY.port}"}`, /checkFile: missing "path"/],
     ];
     for (const [line, expected] of bad) {
@@ -134,7 +152,10 @@ describe('P4ALTSYNC command line', () => {
     const dir = join(sb.dir, 'my tools');
     mkdirSync(dir);
     symlinkSync(AGENT_BIN, join(dir, 'o4 agent'));
-    const agent = startAgent(sb, { p4altsync: `"${dir}/o4 agent" altsync --home "$home/state" --label %P4CLIENT%@%P4PORT%`, env: { ...sb.env, HOME: sb.dir } });
+    const agent = startAgent(sb, {
+      p4altsync: `"${dir}/o4 agent" altsync --home "$home/state" --label %P4CLIENT%@%P4PORT%`,
+      env: { ...sb.env, HOME: sb.dir },
+    });
     assert.deepEqual(agent.argv, [`${dir}/o4 agent`, 'altsync', '--home', `${sb.dir}/state`, '--label', `${IDENTITY.client}@${IDENTITY.port}`]);
     const ex = await agent.request('check', { clientRoot: sb.root });
     assert.equal(ex.verdict.ok, true, ex.raw.toString());

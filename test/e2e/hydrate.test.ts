@@ -10,7 +10,19 @@ import { after, describe, it } from 'node:test';
 import { AltsyncAgentProcess } from '../fake-p4/altsync-client.js';
 import { readLedger } from '../support/ledger-view.js';
 import { AGENT_BIN } from '../support/sandbox.js';
-import { PORT, USER, createP4Fixture, o4, referenceBytes, submitFiles, syncPlaceholders, writeConfig, type DepotFileSpec, type P4Fixture, type SyncedFile } from '../support/p4-fixture.js';
+import {
+  PORT,
+  USER,
+  createP4Fixture,
+  o4,
+  referenceBytes,
+  submitFiles,
+  syncPlaceholders,
+  writeConfig,
+  type DepotFileSpec,
+  type P4Fixture,
+  type SyncedFile,
+} from '../support/p4-fixture.js';
 
 const fixtures: P4Fixture[] = [];
 const mounts: string[] = [];
@@ -44,7 +56,12 @@ const EVERY_TYPE: DepotFileSpec[] = [
   { rel: 'notes/writable.txt', type: 'text+w', content: 'always writable\n', lineEnd: 'unix', writable: true },
 ];
 
-async function workspace(fx: P4Fixture, client: string, specs = EVERY_TYPE, submitted?: ReturnType<typeof submitFiles>): Promise<{ root: string; files: SyncedFile[] }> {
+async function workspace(
+  fx: P4Fixture,
+  client: string,
+  specs = EVERY_TYPE,
+  submitted?: ReturnType<typeof submitFiles>,
+): Promise<{ root: string; files: SyncedFile[] }> {
   const root = join(fx.sb.dir, client);
   const revs = submitted ?? submitFiles(fx, specs);
   return { root, files: await syncPlaceholders(fx, client, root, revs) };
@@ -61,7 +78,7 @@ function assertHydratedExactly(fx: P4Fixture, client: string, files: readonly Sy
     }
     assert.deepEqual(readFileSync(f.path), ref, `${f.rel} (${f.type}) has exactly the bytes a sync writes`);
     const mode = statSync(f.path).mode & 0o777;
-    const expected = ((f.executable ? 0o777 : 0o666) & ~umask) & (f.writable ? 0o777 : ~0o222);
+    const expected = (f.executable ? 0o777 : 0o666) & ~umask & (f.writable ? 0o777 : ~0o222);
     assert.equal(mode, expected, `${f.rel} mode`);
   }
 }
@@ -88,7 +105,10 @@ describe('o4-agent hydrate', () => {
     assert.match(r.stdout, /from: server/);
     assertHydratedExactly(fx, 'ws1', files);
     const rows = readLedger(fx.sb.home).files;
-    assert.ok(rows.every((row) => row['state'] === 'hydrated' && row['source'] === 'server'), JSON.stringify(rows.map((x) => [x['rel'], x['state']])));
+    assert.ok(
+      rows.every((row) => row['state'] === 'hydrated' && row['source'] === 'server'),
+      JSON.stringify(rows.map((x) => [x['rel'], x['state']])),
+    );
     assert.deepEqual(temps(root), []);
     // Batching: the stream families arrive through few -x print runs, not one p4 per file.
     // The agent's own p4 runs (the test's reference prints do not use -G).
@@ -267,32 +287,41 @@ describe('hydration failures', () => {
     assert.deepEqual(temps(w.root), []);
   });
 
-  it('a full disk fails the files that do not fit, leaves nothing half-written, and keeps their placeholders', { skip: !isRoot && 'needs root to mount a tmpfs' }, async () => {
-    const fx = fixture();
-    const root = join(fx.sb.dir, 'tiny');
-    mkdirSync(root, { recursive: true });
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', root]);
-    if (m.status !== 0) return;
-    mounts.push(root);
-    const specs: DepotFileSpec[] = Array.from({ length: 6 }, (_, i) => ({ rel: `f${i}.bin`, type: 'binary', content: Buffer.alloc(100_000, i) }));
-    const submitted = submitFiles(fx, specs);
-    const files = await syncPlaceholders(fx, 'tiny', root, submitted);
-    const r = o4(fx, ['hydrate', root]);
-    assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /no space left on device/);
-    assert.deepEqual(temps(root), []);
-    for (const f of files) {
-      const row = readLedger(fx.sb.home).files.find((x) => x['rel'] === f.rel)!;
-      const data = row['state'] === 'hydrated' ? readFileSync(f.path) : undefined;
-      if (data) assert.equal(data.length, 100_000);
-      else assert.equal(statSync(f.path).mode & 0o777, 0, `${f.rel} stays a placeholder`);
-    }
-  });
+  it(
+    'a full disk fails the files that do not fit, leaves nothing half-written, and keeps their placeholders',
+    { skip: !isRoot && 'needs root to mount a tmpfs' },
+    async () => {
+      const fx = fixture();
+      const root = join(fx.sb.dir, 'tiny');
+      mkdirSync(root, { recursive: true });
+      const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', root]);
+      if (m.status !== 0) return;
+      mounts.push(root);
+      const specs: DepotFileSpec[] = Array.from({ length: 6 }, (_, i) => ({ rel: `f${i}.bin`, type: 'binary', content: Buffer.alloc(100_000, i) }));
+      const submitted = submitFiles(fx, specs);
+      const files = await syncPlaceholders(fx, 'tiny', root, submitted);
+      const r = o4(fx, ['hydrate', root]);
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /no space left on device/);
+      assert.deepEqual(temps(root), []);
+      for (const f of files) {
+        const row = readLedger(fx.sb.home).files.find((x) => x['rel'] === f.rel)!;
+        const data = row['state'] === 'hydrated' ? readFileSync(f.path) : undefined;
+        if (data) assert.equal(data.length, 100_000);
+        else assert.equal(statSync(f.path).mode & 0o777, 0, `${f.rel} stays a placeholder`);
+      }
+    },
+  );
 
   it('Ctrl-C stops cleanly: finished files stay hydrated, the rest stay placeholders, no temp files', async () => {
     const fx = fixture();
     writeConfig(fx, { p4: { batchFiles: 1, poolSize: 1 } });
-    const specs: DepotFileSpec[] = Array.from({ length: 30 }, (_, i) => ({ rel: `many/f${i}.txt`, type: 'text', content: `file ${i}\n`, lineEnd: 'unix' }));
+    const specs: DepotFileSpec[] = Array.from({ length: 30 }, (_, i) => ({
+      rel: `many/f${i}.txt`,
+      type: 'text',
+      content: `file ${i}\n`,
+      lineEnd: 'unix',
+    }));
     const w = await workspace(fx, 'interrupt', specs);
     const child = spawn(AGENT_BIN, ['hydrate', w.root], { env: { ...fx.env, FAKE_P4_LATENCY_MS: '150' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -318,7 +347,12 @@ describe('chmod to writable (p4 edit)', () => {
   it('hydrates the placeholder before it becomes writable, and fails cleanly when it cannot', async () => {
     const fx = fixture();
     const w = await workspace(fx, 'edit', EVERY_TYPE.slice(0, 5));
-    const agent = new AltsyncAgentProcess({ p4altsync: `"${AGENT_BIN}" altsync`, env: fx.env, cwd: fx.sb.dir, identity: { port: PORT, client: 'edit', user: USER } });
+    const agent = new AltsyncAgentProcess({
+      p4altsync: `"${AGENT_BIN}" altsync`,
+      env: fx.env,
+      cwd: fx.sb.dir,
+      identity: { port: PORT, client: 'edit', user: USER },
+    });
     try {
       const f = w.files[0]!;
       const ex = await agent.request('chmod', { path: f.path, writable: 'true', executable: 'false', depotFile: f.depotFile, rev: String(f.rev) });
@@ -330,7 +364,12 @@ describe('chmod to writable (p4 edit)', () => {
       assert.equal(row['writable'], 1);
 
       const g = w.files[4]!;
-      const broken = new AltsyncAgentProcess({ p4altsync: `"${AGENT_BIN}" altsync`, env: { ...fx.env, FAKE_P4_FAIL: 'refuse' }, cwd: fx.sb.dir, identity: { port: PORT, client: 'edit', user: USER } });
+      const broken = new AltsyncAgentProcess({
+        p4altsync: `"${AGENT_BIN}" altsync`,
+        env: { ...fx.env, FAKE_P4_FAIL: 'refuse' },
+        cwd: fx.sb.dir,
+        identity: { port: PORT, client: 'edit', user: USER },
+      });
       writeConfig(fx, { p4: { retries: 0 } });
       const failed = await broken.request('chmod', { path: g.path, writable: 'true', executable: 'false' });
       await broken.quit();

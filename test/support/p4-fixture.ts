@@ -58,7 +58,10 @@ export function createP4Fixture(prefix = 'o4-e2e-', unicode = false): P4Fixture 
 }
 
 /** Submits the files at //depot/main/<rel> and returns what the server recorded. */
-export function submitFiles(fx: P4Fixture, files: readonly DepotFileSpec[]): Array<DepotFileSpec & { depotFile: string; rev: number; digest: string | null; fileSize: number }> {
+export function submitFiles(
+  fx: P4Fixture,
+  files: readonly DepotFileSpec[],
+): Array<DepotFileSpec & { depotFile: string; rev: number; digest: string | null; fileSize: number }> {
   const result = fx.depot.submit(
     files.map((f) => ({
       depotFile: `//depot/main/${f.rel}`,
@@ -82,7 +85,12 @@ export async function syncPlaceholders(
   files: ReadonlyArray<DepotFileSpec & { depotFile: string; rev: number; digest: string | null; fileSize: number }>,
 ): Promise<SyncedFile[]> {
   fx.depot.defineClient(client, { root, view: [['//depot/main/...', `//${client}/...`]], options: ['altsync'], owner: USER });
-  const agent = new AltsyncAgentProcess({ p4altsync: `"${AGENT_BIN}" altsync`, env: fx.env, cwd: fx.sb.dir, identity: { port: PORT, client, user: USER } });
+  const agent = new AltsyncAgentProcess({
+    p4altsync: `"${AGENT_BIN}" altsync`,
+    env: fx.env,
+    cwd: fx.sb.dir,
+    identity: { port: PORT, client, user: USER },
+  });
   try {
     const check = await agent.request('check', { clientRoot: root });
     if (!check.verdict.ok) throw new Error(`check failed: ${check.raw}`);

@@ -54,7 +54,14 @@ print(json.dumps(out))
   const py = spawnSync('python3', ['-c', script], { input: stdout });
   assert.equal(py.status, 0, py.stderr.toString());
   const parsed = JSON.parse(py.stdout.toString()) as Array<Array<[string, number | { b64: string }]>>;
-  return parsed.map((pairs) => Object.fromEntries(pairs.map(([k, v]) => [k, typeof v === 'number' ? v : k === 'data' ? Buffer.from(v.b64, 'base64') : Buffer.from(v.b64, 'base64').toString('utf8')])));
+  return parsed.map((pairs) =>
+    Object.fromEntries(
+      pairs.map(([k, v]) => [
+        k,
+        typeof v === 'number' ? v : k === 'data' ? Buffer.from(v.b64, 'base64') : Buffer.from(v.b64, 'base64').toString('utf8'),
+      ]),
+    ),
+  );
 }
 
 function md5(data: Buffer | string): string {
@@ -85,7 +92,16 @@ describe('fake p4 print -G', () => {
     assert.equal(r.status, 0, r.stderr.toString());
     const recs = pythonRecords(r.stdout);
     assert.deepEqual(Object.keys(recs[0]!), ['code', 'depotFile', 'rev', 'change', 'action', 'type', 'time', 'fileSize']);
-    assert.deepEqual(recs[0], { code: 'stat', depotFile: '//depot/a.c', rev: '2', change: '2', action: 'edit', type: 'text', time: String(when.getTime() / 1000), fileSize: '8' });
+    assert.deepEqual(recs[0], {
+      code: 'stat',
+      depotFile: '//depot/a.c',
+      rev: '2',
+      change: '2',
+      action: 'edit',
+      type: 'text',
+      time: String(when.getTime() / 1000),
+      fileSize: '8',
+    });
     assert.deepEqual(recs[1], { code: 'text', data: Buffer.from('one\ntwo\n') });
     assert.equal(recs[2]!['type'], 'binary');
     assert.deepEqual(recs[3], { code: 'binary', data: Buffer.from([0, 1, 2, 0xff, 0x0a]) });
@@ -100,7 +116,10 @@ describe('fake p4 print -G', () => {
 
   it('prints every revision with -a, newest first', () => {
     const recs = pythonRecords(p4(depot, ['-G', 'print', '-a', '//depot/a.c']).stdout);
-    assert.deepEqual(recs.filter((x) => x['code'] === 'stat').map((x) => x['rev']), ['2', '1']);
+    assert.deepEqual(
+      recs.filter((x) => x['code'] === 'stat').map((x) => x['rev']),
+      ['2', '1'],
+    );
   });
 
   it('warns about missing files and revisions with exit status 0', () => {
@@ -132,18 +151,21 @@ describe('fake p4 content', () => {
   depot.defineClient('winws', { root: join(scratch, 'winws'), view: [['//depot/...', '//winws/...']], lineEnd: 'win' });
   const text = 'line one\nline two\n';
   const big = Buffer.from('0123456789abcdef\n'.repeat(6000).slice(0, 100_000));
-  const sub = depot.submit([
-    { depotFile: '//depot/t.txt', content: text },
-    { depotFile: '//depot/x.sh', type: 'text+x', content: 'echo hi\n' },
-    { depotFile: '//depot/u8.txt', type: 'utf8', content: '\ufeffhéllo\n' },
-    { depotFile: '//depot/u16.txt', type: 'utf16', content: 'héllo\nwörld\n' },
-    { depotFile: '//depot/uni.txt', type: 'unicode', content: 'café\n' },
-    { depotFile: '//depot/link', type: 'symlink', symlinkTarget: '../t.txt' },
-    { depotFile: '//depot/b.bin', type: 'binary+F', content: Buffer.from([0xde, 0xad, 0x0a, 0x0d]) },
-    { depotFile: '//depot/k.c', type: 'ktext', content: '$Id$ $Revision$ $Change$ $File$ $Author$ $Date$ $DateTime$ $Header$\n' },
-    { depotFile: '//depot/ko.c', type: 'text+ko', content: '$Id$ $Revision$\n' },
-    { depotFile: '//depot/big.txt', content: big },
-  ], { user: 'carol', time: new Date('2024-05-06T07:08:09Z') });
+  const sub = depot.submit(
+    [
+      { depotFile: '//depot/t.txt', content: text },
+      { depotFile: '//depot/x.sh', type: 'text+x', content: 'echo hi\n' },
+      { depotFile: '//depot/u8.txt', type: 'utf8', content: '\ufeffhéllo\n' },
+      { depotFile: '//depot/u16.txt', type: 'utf16', content: 'héllo\nwörld\n' },
+      { depotFile: '//depot/uni.txt', type: 'unicode', content: 'café\n' },
+      { depotFile: '//depot/link', type: 'symlink', symlinkTarget: '../t.txt' },
+      { depotFile: '//depot/b.bin', type: 'binary+F', content: Buffer.from([0xde, 0xad, 0x0a, 0x0d]) },
+      { depotFile: '//depot/k.c', type: 'ktext', content: '$Id$ $Revision$ $Change$ $File$ $Author$ $Date$ $DateTime$ $Header$\n' },
+      { depotFile: '//depot/ko.c', type: 'text+ko', content: '$Id$ $Revision$\n' },
+      { depotFile: '//depot/big.txt', content: big },
+    ],
+    { user: 'carol', time: new Date('2024-05-06T07:08:09Z') },
+  );
 
   it('digests are the MD5 of the stored form, and fileSize its length', () => {
     const stored: Record<string, Buffer> = {
@@ -166,7 +188,8 @@ describe('fake p4 content', () => {
   });
 
   it('expands keywords unless -K; the +k digest covers the expanded text', () => {
-    const expanded = '$Id: //depot/k.c#1 $ $Revision: #1 $ $Change: 1 $ $File: //depot/k.c $ $Author: carol $ $Date: 2024/05/06 $ $DateTime: 2024/05/06 07:08:09 $ $Header: //depot/k.c#1 $\n';
+    const expanded =
+      '$Id: //depot/k.c#1 $ $Revision: #1 $ $Change: 1 $ $File: //depot/k.c $ $Author: carol $ $Date: 2024/05/06 $ $DateTime: 2024/05/06 07:08:09 $ $Header: //depot/k.c#1 $\n';
     assert.equal(p4(depot, ['print', '-q', '//depot/k.c']).stdout.toString(), expanded);
     assert.equal(depot.revision('//depot/k.c')!.digest, md5(expanded));
     const raw = p4(depot, ['print', '-q', '-K', '//depot/k.c']).stdout;
@@ -195,7 +218,10 @@ describe('fake p4 content', () => {
 
   it('print -o writes the stat record only, and text with the asked line ends', () => {
     const recs = printTo('//depot/t.txt', 'unix.txt', ['-L', 'unix']);
-    assert.deepEqual(recs.map((r) => r['code']), ['stat']);
+    assert.deepEqual(
+      recs.map((r) => r['code']),
+      ['stat'],
+    );
     assert.equal(readFileSync(out('unix.txt'), 'latin1'), text);
     printTo('//depot/t.txt', 'win.txt', ['-L', 'win']);
     assert.equal(readFileSync(out('win.txt'), 'latin1'), 'line one\r\nline two\r\n');
@@ -206,7 +232,9 @@ describe('fake p4 content', () => {
   });
 
   it('print -o without -L uses the LineEnd of the -c workspace', () => {
-    const r = spawnSync(P4, ['-p', PORT, '-u', 'alice', '-c', 'winws', 'print', '-q', '-o', out('client-win.txt'), '//depot/t.txt'], { env: cleanEnv(depot) });
+    const r = spawnSync(P4, ['-p', PORT, '-u', 'alice', '-c', 'winws', 'print', '-q', '-o', out('client-win.txt'), '//depot/t.txt'], {
+      env: cleanEnv(depot),
+    });
     assert.equal(r.status, 0, r.stderr.toString());
     assert.equal(readFileSync(out('client-win.txt'), 'latin1'), 'line one\r\nline two\r\n');
     printTo('//depot/t.txt', 'client-local.txt'); // -c ws has no spec: local
@@ -289,12 +317,18 @@ describe('fake p4 -x', () => {
     const r = p4(depot, ['-G', '-x', '-', 'print'], { input });
     assert.equal(r.status, 0);
     const stats = pythonRecords(r.stdout).filter((x) => x['code'] === 'stat');
-    assert.deepEqual(stats.map((s) => s['depotFile']), names);
+    assert.deepEqual(
+      stats.map((s) => s['depotFile']),
+      names,
+    );
     assert.deepEqual(depot.invocations().at(-1)!['xargs'], names);
   });
 
   it('matches ... and * wildcards in depot syntax', () => {
-    const depotFiles = (arg: string) => pythonRecords(p4(depot, ['-G', 'print', arg]).stdout).filter((x) => x['code'] === 'stat').map((s) => s['depotFile']);
+    const depotFiles = (arg: string) =>
+      pythonRecords(p4(depot, ['-G', 'print', arg]).stdout)
+        .filter((x) => x['code'] === 'stat')
+        .map((s) => s['depotFile']);
     assert.deepEqual(depotFiles('//depot/many/f00*'), names.slice(0, 10));
     assert.deepEqual(depotFiles('//depot/...'), names);
     assert.deepEqual(depotFiles('//depot/*'), []);
@@ -337,13 +371,18 @@ describe('fake p4 connection and failures', () => {
   it('refuse-first:2: two refusals across processes, then service', () => {
     const d = newDepot();
     const env = { FAKE_P4_FAIL: 'refuse-first:2' };
-    assert.deepEqual([1, 2, 3, 4].map(() => p4(d, ['info'], { env }).status), [1, 1, 0, 0]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => p4(d, ['info'], { env }).status),
+      [1, 1, 0, 0],
+    );
   });
 
   it('auth: a user not logged in gets the password error, exit 1; info still answers', () => {
     const g = p4(depot, ['-G', 'print', '//depot/f.txt'], { user: 'bob' });
     assert.equal(g.status, 1);
-    assert.deepEqual(pythonRecords(g.stdout), [{ code: 'error', data: Buffer.from('Perforce password (P4PASSWD) invalid or unset.\n'), severity: 3, generic: 36 }]);
+    assert.deepEqual(pythonRecords(g.stdout), [
+      { code: 'error', data: Buffer.from('Perforce password (P4PASSWD) invalid or unset.\n'), severity: 3, generic: 36 },
+    ]);
     const t = p4(depot, ['login', '-s'], { user: 'bob' });
     assert.equal(t.status, 1);
     assert.equal(t.stderr.toString(), 'Perforce password (P4PASSWD) invalid or unset.\n');
@@ -351,7 +390,9 @@ describe('fake p4 connection and failures', () => {
     assert.equal(p4(depot, ['info'], { user: 'bob' }).status, 0);
     depot.setUser('bob', { loggedIn: true });
     assert.equal(p4(depot, ['login', '-s'], { user: 'bob' }).stdout.toString(), 'User bob ticket expires in 12 hours 0 minutes.\n');
-    assert.deepEqual(pythonRecords(p4(depot, ['-G', 'login', '-s'], { user: 'bob' }).stdout), [{ code: 'stat', User: 'bob', TicketExpiration: '43200' }]);
+    assert.deepEqual(pythonRecords(p4(depot, ['-G', 'login', '-s'], { user: 'bob' }).stdout), [
+      { code: 'stat', User: 'bob', TicketExpiration: '43200' },
+    ]);
   });
 
   it('die-after: exactly that many bytes of the normal output, then exit 1', () => {
@@ -410,7 +451,9 @@ describe('fake p4 usage and server checks', () => {
     assert.equal(text.stderr.toString(), "Unknown command.  Try 'p4 help' for info.\n");
     const g = p4(depot, ['-G', 'frobnicate']);
     assert.equal(g.status, 1);
-    assert.deepEqual(pythonRecords(g.stdout), [{ code: 'error', data: Buffer.from("Unknown command.  Try 'p4 help' for info.\n"), severity: 3, generic: 1 }]);
+    assert.deepEqual(pythonRecords(g.stdout), [
+      { code: 'error', data: Buffer.from("Unknown command.  Try 'p4 help' for info.\n"), severity: 3, generic: 1 },
+    ]);
   });
 
   it('needs FAKE_P4_DEPOT to name a depot', () => {
@@ -424,7 +467,14 @@ describe('fake p4 usage and server checks', () => {
 
   it('info: text lines and a stat record', () => {
     const lines = p4(depot, ['info']).stdout.toString().split('\n');
-    for (const line of ['User name: alice', 'Client name: ws', `Server address: ${PORT}`, 'Server version: P4D/LINUX26X86_64/2023.2/2535420 (fake)', 'Case Handling: sensitive', 'Unicode: disabled']) {
+    for (const line of [
+      'User name: alice',
+      'Client name: ws',
+      `Server address: ${PORT}`,
+      'Server version: P4D/LINUX26X86_64/2023.2/2535420 (fake)',
+      'Case Handling: sensitive',
+      'Unicode: disabled',
+    ]) {
       assert.ok(lines.includes(line), line);
     }
     const [stat] = pythonRecords(p4(depot, ['-G', 'info']).stdout);

@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { planFor } from '../../src/hydrate/content-plan.js';
 import { ContentStore } from '../../src/hydrate/content-store.js';
-import { Installer, PlaceholderChanged, DigestMismatch } from '../../src/hydrate/installer.js';
+import { Installer, DigestMismatch } from '../../src/hydrate/installer.js';
+import { Verifier } from '../../src/hydrate/verifier.js';
 import { Hydrator } from '../../src/hydrate/hydrator.js';
 import { preparePlaceholder } from '../../src/fs/placeholder.js';
 import { nullLog } from '../../src/log/logger.js';
@@ -19,9 +32,27 @@ const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex').to
 
 function rec(over: Partial<FileRecord>): FileRecord {
   return {
-    workspaceId: 1, rel: 'f', depotFile: '//depot/f', clientFile: null, rev: 1, digest: null, fileSize: null, fileType: 'text', typeCode: null,
-    keywords: false, lineEnd: null, utf8bom: null, charset: null, writable: false, executable: false, state: 'placeholder',
-    statSig: null, source: null, hydratedAt: null, updatedAt: 0, ...over,
+    workspaceId: 1,
+    rel: 'f',
+    depotFile: '//depot/f',
+    clientFile: null,
+    rev: 1,
+    digest: null,
+    fileSize: null,
+    fileType: 'text',
+    typeCode: null,
+    keywords: false,
+    lineEnd: null,
+    utf8bom: null,
+    charset: null,
+    writable: false,
+    executable: false,
+    state: 'placeholder',
+    statSig: null,
+    source: null,
+    hydratedAt: null,
+    updatedAt: 0,
+    ...over,
   };
 }
 
@@ -34,7 +65,12 @@ describe('content plans', () => {
     assert.equal(win.clientFormIsStored, false);
     assert.equal(win.toClient(stored)!.toString(), 'one\r\ntwo\r\n');
     assert.equal(md5(win.toStored(Buffer.from('one\r\ntwo\r\n'))!), md5(stored));
-    assert.equal(planFor(rec({ lineEnd: 'mac' })).toClient(stored)!.toString(), 'one\rtwo\r');
+    assert.equal(
+      planFor(rec({ lineEnd: 'mac' }))
+        .toClient(stored)!
+        .toString(),
+      'one\rtwo\r',
+    );
     const unix = planFor(rec({ lineEnd: 'unix' }));
     assert.equal(unix.clientFormIsStored, true);
     assert.equal(unix.toClient(stored), null);
@@ -56,7 +92,12 @@ describe('content plans', () => {
     const utf16 = planFor(rec({ fileType: 'utf16', digest: md5('hi\n') }));
     assert.equal(utf16.fetch, 'print-to-file');
     const client = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi\r\n', 'utf16le')]);
-    assert.equal(planFor(rec({ fileType: 'utf16', lineEnd: 'win' })).toStored(client)!.toString(), 'hi\n');
+    assert.equal(
+      planFor(rec({ fileType: 'utf16', lineEnd: 'win' }))
+        .toStored(client)!
+        .toString(),
+      'hi\n',
+    );
     const latin1 = planFor(rec({ fileType: 'unicode', charset: '2', digest: md5('caf\u00e9\n') }));
     assert.equal(latin1.fetch, 'print-to-file');
     assert.equal(latin1.verify, 'digest');
@@ -87,7 +128,9 @@ describe('content store', () => {
     const put = (content: string) => {
       const tmp = store.tempPath();
       writeFileSync(tmp, content);
-      return store.adopt(tmp, md5(content));
+      const entry = store.adopt(tmp, md5(content));
+      store.flushIndex();
+      return entry;
     };
     const a = put('a'.repeat(1000));
     assert.equal(readFileSync(a.path, 'utf8'), 'a'.repeat(1000));
@@ -123,52 +166,86 @@ describe('installer', () => {
       ledger.putFile(r);
       return Hydrator.target(ws, r);
     };
-    return { root, ledger, ws, place, installer: new Installer(ledger) };
+    const verifier = new Verifier(ledger);
+    const installer = new Installer(ledger, verifier);
+    const install = async (t: ReturnType<typeof place>, src: string, digest: string) =>
+      installer.commit([await installer.prepareFromStoredFile(t, src, 'store', verifier.expectFor(digest))])[0]!;
+    return { root, ledger, ws, place, installer, verifier, install };
   }
 
-  it('installs verified content with the recorded mode and records where it came from', () => {
-    const { ledger, place, installer } = setup('ok');
+  it('installs verified content with the recorded mode, records where it came from, and learns its SHA-256', async () => {
+    const { ledger, place, install } = setup('ok');
     const src = join(dir, 'src-ok');
     writeFileSync(src, 'hello\n');
     const t = place('a/b.txt', 'hello\n', { executable: true });
-    assert.equal(installer.fromStoredFile(t, src, 'store', md5('hello\n')), 6);
+    assert.deepEqual(await install(t, src, md5('hello\n')), { outcome: 'hydrated', source: 'store', bytes: 6 });
     assert.equal(readFileSync(t.abs, 'utf8'), 'hello\n');
     assert.equal(statSync(t.abs).mode & 0o777, 0o555 & ~process.umask());
     const row = ledger.file(t.rec.workspaceId, 'a/b.txt')!;
     assert.equal(row.state, 'hydrated');
     assert.equal(row.source, 'store');
+    assert.equal(ledger.contentHash(md5('hello\n'))?.sha256, createHash('sha256').update('hello\n').digest('hex').toUpperCase());
     ledger.close();
   });
 
-  it('refuses content whose digest does not match, and leaves the placeholder and ledger as they were', () => {
-    const { ledger, place, installer } = setup('mismatch');
+  it('refuses content whose digest does not match, by MD5 or by a learned SHA-256, leaving placeholder and ledger as they were', async () => {
+    const { ledger, place, install, verifier } = setup('mismatch');
     const src = join(dir, 'src-bad');
     writeFileSync(src, 'tampered');
     const t = place('x.bin', 'original');
     const before = statSync(t.abs);
-    assert.throws(() => installer.fromStoredFile(t, src, 'sibling', md5('original')), DigestMismatch);
+    await assert.rejects(install(t, src, md5('original')), DigestMismatch);
+    verifier.learn(md5('original'), createHash('sha256').update('original').digest('hex').toUpperCase(), 8);
+    await assert.rejects(install(t, src, md5('original')), /does not match the server digest \(expected .*got sha256/);
     assert.equal(statSync(t.abs).ino, before.ino);
     assert.equal(ledger.file(t.rec.workspaceId, 'x.bin')!.state, 'placeholder');
     ledger.close();
   });
 
-  it('never replaces a placeholder the user touched', () => {
-    const { ledger, place, installer } = setup('touched');
+  it('never replaces a placeholder the user touched, and still installs the rest of its batch', async () => {
+    const { ledger, place, installer, verifier } = setup('touched');
     const src = join(dir, 'src-touched');
     writeFileSync(src, 'content');
-    const t = place('t.txt', 'content');
+    const touched = place('t.txt', 'content');
+    const fine = place('u.txt', 'content');
+    const batch = [
+      await installer.prepareFromStoredFile(touched, src, 'store', verifier.expectFor(md5('content'))),
+      await installer.prepareFromStoredFile(fine, src, 'store', verifier.expectFor(md5('content'))),
+    ];
     const past = new Date(Date.now() - 60_000);
-    utimesSync(t.abs, past, past);
-    assert.throws(() => installer.fromStoredFile(t, src, 'store', md5('content')), PlaceholderChanged);
-    assert.equal(statSync(t.abs).size, 7);
-    assert.equal(statSync(t.abs).mode & 0o777, 0, 'still the unreadable placeholder');
+    utimesSync(touched.abs, past, past);
+    const [a, b] = installer.commit(batch);
+    assert.equal(a!.outcome, 'skipped');
+    assert.match('error' in a! ? a.error.message : '', /changed locally/);
+    assert.equal(b!.outcome, 'hydrated');
+    assert.equal(statSync(touched.abs).size, 7);
+    assert.equal(statSync(touched.abs).mode & 0o777, 0, 'still the unreadable placeholder');
+    assert.equal(readFileSync(fine.abs, 'utf8'), 'content');
+    assert.deepEqual(
+      readdirSync(join(dir, 'touched')).filter((n) => n.startsWith('.o4tmp')),
+      [],
+    );
+    ledger.close();
+  });
+
+  it('copies a large file in the kernel while hashing the source, verified', async () => {
+    const { ledger, place, install } = setup('large');
+    const data = Buffer.alloc(6 * 1024 * 1024, 3);
+    const src = join(dir, 'src-large');
+    writeFileSync(src, data);
+    const t = place('big.bin', data.toString('latin1'), { fileSize: data.length, fileType: 'binary' });
+    assert.equal((await install(t, src, md5(data))).outcome, 'hydrated');
+    assert.deepEqual(readFileSync(t.abs), data);
+    writeFileSync(src, Buffer.alloc(data.length, 4));
+    const t2 = place('big2.bin', data.toString('latin1'), { fileSize: data.length, fileType: 'binary' });
+    await assert.rejects(install(t2, src, md5(data)), DigestMismatch);
     ledger.close();
   });
 
   it('makes symlink types real symlinks', () => {
     const { place, installer, root, ledger } = setup('links');
     const t = place('link', 'target/file.txt\n', { fileType: 'symlink' });
-    installer.fromStoredBytes(t, Buffer.from('target/file.txt\n'), 'server');
+    assert.equal(installer.commit([installer.prepareFromStoredBytes(t, Buffer.from('target/file.txt\n'), 'server')])[0]!.outcome, 'hydrated');
     assert.equal(statSync(root).isDirectory(), true);
     assert.equal(readlinkSync(t.abs), 'target/file.txt');
     ledger.close();

@@ -12,9 +12,27 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function rec(workspaceId: number, rel: string, over: Partial<FileRecord> = {}): FileRecord {
   return {
-    workspaceId, rel, depotFile: `//d/${rel}`, clientFile: null, rev: 1, digest: 'D', fileSize: 10, fileType: 'text', typeCode: null,
-    keywords: false, lineEnd: null, utf8bom: null, charset: null, writable: false, executable: false, state: 'placeholder',
-    statSig: '1:10:1', source: null, hydratedAt: null, updatedAt: 1, ...over,
+    workspaceId,
+    rel,
+    depotFile: `//d/${rel}`,
+    clientFile: null,
+    rev: 1,
+    digest: 'D',
+    fileSize: 10,
+    fileType: 'text',
+    typeCode: null,
+    keywords: false,
+    lineEnd: null,
+    utf8bom: null,
+    charset: null,
+    writable: false,
+    executable: false,
+    state: 'placeholder',
+    statSig: '1:10:1',
+    source: null,
+    hydratedAt: null,
+    updatedAt: 1,
+    ...over,
   };
 }
 
@@ -56,7 +74,9 @@ describe('ledger', () => {
     l.write(() => l.deleteFile(ws.id, 'a'));
     assert.deepEqual(l.stateCounts(ws.id), [{ state: 'placeholder', files: 1, bytes: 20 }]);
     assert.deepEqual(l.stateCounts(other.id), [{ state: 'placeholder', files: 1, bytes: 5 }]);
-    const recount = l.db.prepare("SELECT state, count(*) AS files, sum(file_size) AS bytes FROM files WHERE workspace_id = ? GROUP BY state").all(ws.id);
+    const recount = l.db
+      .prepare('SELECT state, count(*) AS files, sum(file_size) AS bytes FROM files WHERE workspace_id = ? GROUP BY state')
+      .all(ws.id);
     assert.deepEqual(recount, [{ state: 'placeholder', files: 1, bytes: 20 }]);
     l.close();
   });
@@ -64,12 +84,14 @@ describe('ledger', () => {
   it('rolls back the ledger when the filesystem step inside a write fails', () => {
     const l = Ledger.open(join(dir, 'rollback.sqlite'), { busyTimeoutMs: 1000 });
     const ws = l.saveWorkspace({ port: 'p', client: 'c', root: '/r', user: null, rootSource: 'check', markers: true });
-    assert.throws(() =>
-      l.write(() => {
-        l.putFile(rec(ws.id, 'x'));
-        throw new Error('rename failed');
-      }),
-    /rename failed/);
+    assert.throws(
+      () =>
+        l.write(() => {
+          l.putFile(rec(ws.id, 'x'));
+          throw new Error('rename failed');
+        }),
+      /rename failed/,
+    );
     assert.equal(l.file(ws.id, 'x'), undefined);
     assert.deepEqual(l.stateCounts(ws.id), []);
     l.close();

@@ -107,12 +107,24 @@ describe('Perforce wildcards', () => {
 });
 
 describe('p4 failure classification', () => {
-  const run = (over: Partial<Parameters<typeof classifyRunFailure>[0]>) => ({ exitCode: 1, signal: null, stderr: '', timedOut: false, truncatedBytes: 0, ...over });
+  const run = (over: Partial<Parameters<typeof classifyRunFailure>[0]>) => ({
+    exitCode: 1,
+    signal: null,
+    stderr: '',
+    timedOut: false,
+    truncatedBytes: 0,
+    ...over,
+  });
   it('tells connection, auth, timeout and crash apart', () => {
-    const refused = 'Perforce client error:\n\tConnect to server failed; check $P4PORT.\n\tTCP connect to fakehost:1666 failed.\n\tconnect: 127.0.0.1:1666: Connection refused\n';
+    const refused =
+      'Perforce client error:\n\tConnect to server failed; check $P4PORT.\n\tTCP connect to fakehost:1666 failed.\n\tconnect: 127.0.0.1:1666: Connection refused\n';
     assert.equal(classifyRunFailure(run({ stderr: refused }), [], 1000)?.kind, 'connect');
     assert.equal(classifyRunFailure(run({ stderr: refused }), [], 1000)?.retryable, true);
-    const authRecord = { code: 'error', fields: { code: 'error', severity: 3, generic: 36 }, data: Buffer.from('Perforce password (P4PASSWD) invalid or unset.\n') };
+    const authRecord = {
+      code: 'error',
+      fields: { code: 'error', severity: 3, generic: 36 },
+      data: Buffer.from('Perforce password (P4PASSWD) invalid or unset.\n'),
+    };
     const auth = classifyRunFailure(run({}), [authRecord], 1000);
     assert.equal(auth?.kind, 'auth');
     assert.equal(auth?.retryable, false);

@@ -31,7 +31,11 @@ describe('decodeRequest', () => {
 
   it('rejects non-objects and malformed text with BAD_REQUEST', () => {
     for (const bad of ['', '[]', 'null', '"x"', '{"a":', '{"a":1}{"b":2}', "{'a':1}"]) {
-      assert.throws(() => decodeRequest(bad), (e: unknown) => e instanceof O4Error && e.code === 'BAD_REQUEST', bad);
+      assert.throws(
+        () => decodeRequest(bad),
+        (e: unknown) => e instanceof O4Error && e.code === 'BAD_REQUEST',
+        bad,
+      );
     }
   });
 });

@@ -28,8 +28,12 @@ describe('state machine', () => {
 
   it('derives every checkFile answer', () => {
     const d = 'A'.repeat(32);
-    const ans = (state: Parameters<typeof checkFileAnswer>[0]['state'], onDisk: 'absent' | 'as-recorded' | 'changed', req?: string, rec: string | null = d) =>
-      checkFileAnswer({ state, onDisk, recordedDigest: rec, requestDigest: req });
+    const ans = (
+      state: Parameters<typeof checkFileAnswer>[0]['state'],
+      onDisk: 'absent' | 'as-recorded' | 'changed',
+      req?: string,
+      rec: string | null = d,
+    ) => checkFileAnswer({ state, onDisk, recordedDigest: rec, requestDigest: req });
     assert.equal(ans('placeholder', 'as-recorded', d), 'same');
     assert.equal(ans('placeholder', 'as-recorded', 'B'.repeat(32)), 'virtual');
     assert.equal(ans('placeholder', 'as-recorded', undefined), 'virtual');
@@ -49,7 +53,11 @@ describe('workspace paths', () => {
     assert.equal(relativeToRoot('/home/u/ws', '/home/u/ws/a/b.c'), 'a/b.c');
     assert.equal(relativeToRoot('/', '/etc/x'), 'etc/x');
     for (const p of ['/home/u/wsx/a', '/home/u/ws', '/home/u', '/etc/passwd']) {
-      assert.throws(() => relativeToRoot('/home/u/ws', p), (e: unknown) => e instanceof O4Error && e.code === 'OUTSIDE_ROOT', p);
+      assert.throws(
+        () => relativeToRoot('/home/u/ws', p),
+        (e: unknown) => e instanceof O4Error && e.code === 'OUTSIDE_ROOT',
+        p,
+      );
     }
   });
 
@@ -95,7 +103,11 @@ describe('modes and markers', () => {
 
 describe('altsync options', () => {
   it('parses known options in both spellings and rejects unknown ones', () => {
-    assert.deepEqual(parseAltsyncArgs(['--home', '/s', '--log-level=debug', '--label', 'ws@1666']), { home: '/s', logLevel: 'debug', label: 'ws@1666' });
+    assert.deepEqual(parseAltsyncArgs(['--home', '/s', '--log-level=debug', '--label', 'ws@1666']), {
+      home: '/s',
+      logLevel: 'debug',
+      label: 'ws@1666',
+    });
     assert.throws(() => parseAltsyncArgs(['--client', 'x']), /unknown option "--client"/);
     assert.throws(() => parseAltsyncArgs(['--home']), /--home needs a value/);
   });

@@ -64,7 +64,13 @@ function replaceExisting(ctx: AgentContext, req: AddRequest, loc: Located, field
     if (local.kind === 'edited') rescuedTo = rescueFile(ctx.paths.rescueDir, loc.ws.client, loc.rel, abs);
     ctx.ledger.write(
       () => {
-        ctx.ledger.putFile({ ...fields, state: transition(prev?.state ?? 'untracked', 'add'), statSig: prepared.statSig, source: null, hydratedAt: null });
+        ctx.ledger.putFile({
+          ...fields,
+          state: transition(prev?.state ?? 'untracked', 'add'),
+          statSig: prepared.statSig,
+          source: null,
+          hydratedAt: null,
+        });
         if (rescuedTo) ctx.ledger.recordRescue(loc.ws.id, loc.rel, rescuedTo, `replaced by ${req.depotFile}#${req.rev}`);
         try {
           renameSync(prepared.path, abs);
@@ -92,7 +98,13 @@ function keepHydrated(ctx: AgentContext, abs: string, local: Extract<LocalFile, 
     }
   }
   ctx.ledger.write(() =>
-    ctx.ledger.putFile({ ...fields, state: transition('hydrated', 'add-kept'), statSig: local.rec.statSig, source: local.rec.source, hydratedAt: local.rec.hydratedAt }),
+    ctx.ledger.putFile({
+      ...fields,
+      state: transition('hydrated', 'add-kept'),
+      statSig: local.rec.statSig,
+      source: local.rec.source,
+      hydratedAt: local.rec.hydratedAt,
+    }),
   );
 }
 

@@ -1,9 +1,9 @@
-import type { Argv } from 'yargs';
 import { Hydrator, type FileResult, type HydrationSummary } from '../../hydrate/hydrator.js';
 import { Selection } from '../../hydrate/selection.js';
 import type { GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatBytes, formatCount, formatDuration, formatRate, plural } from '../format.js';
+import { cpuSeconds } from '../cpu-usage.js';
 import { Progress } from '../progress.js';
 import { printJson, runVerb } from '../verb.js';
 
@@ -13,19 +13,9 @@ interface HydrateArgs extends GlobalArgs {
   jobs?: number;
 }
 
-export const hydrateCommand = {
-  command: 'hydrate <paths..>',
-  describe: 'fill placeholders with their real content (local paths, directories, //depot/... or //client/... patterns)',
-  builder: (y: Argv) =>
-    y
-      .positional('paths', { type: 'string', array: true, describe: 'files, directories, or Perforce patterns with ... and *' })
-      .option('dry-run', { type: 'boolean', describe: 'show what would be hydrated, change nothing' })
-      .option('jobs', { type: 'number', describe: 'parallel p4 processes (default: p4.poolSize)' })
-      .example('$0 hydrate src/engine', 'everything under a directory')
-      .example("$0 hydrate '//depot/main/tools/....py'", 'every Python file under a depot path')
-      .example('$0 hydrate --dry-run .', 'count what the current directory would fetch'),
-  run: (args: HydrateArgs) => runHydrate(args),
-};
+export function run(args: HydrateArgs): Promise<number> {
+  return runHydrate(args);
+}
 
 function runHydrate(args: HydrateArgs): Promise<number> {
   return runVerb(args, async (ctx) => {
@@ -75,7 +65,12 @@ function runHydrate(args: HydrateArgs): Promise<number> {
     try {
       for (const page of selection.pages(isPlaceholder)) {
         if (abort.signal.aborted) break;
-        summaries.push(await hydrator.hydrate(page.map((s) => Hydrator.target(s.ws, s.rec)), { signal: abort.signal, onResult }));
+        summaries.push(
+          await hydrator.hydrate(
+            page.map((s) => Hydrator.target(s.ws, s.rec)),
+            { signal: abort.signal, onResult },
+          ),
+        );
       }
     } finally {
       process.off('SIGINT', onSignal);
@@ -84,18 +79,25 @@ function runHydrate(args: HydrateArgs): Promise<number> {
       hydrator.close();
     }
     const summary = merge(summaries);
-    if (ctx.json) printJson(ctx, { summary, files: results });
+    if (ctx.json) printJson(ctx, { summary, cpuSeconds: cpuSeconds(), files: results });
     else printSummary(ctx.out, summary, ctx.verbose);
     if (abort.signal.aborted) return EXIT.INTERRUPTED;
     return summary.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
   });
 }
 
-function dryRun(args: HydrateArgs, ctx: Parameters<Parameters<typeof runVerb>[1]>[0], selection: Selection, total: number, totalBytes: number): number {
+function dryRun(
+  args: HydrateArgs,
+  ctx: Parameters<Parameters<typeof runVerb>[1]>[0],
+  selection: Selection,
+  total: number,
+  totalBytes: number,
+): number {
   if (ctx.json) {
     const files = [];
     for (const page of selection.pages((r) => r.state === 'placeholder')) {
-      for (const { ws, rec } of page) files.push({ client: ws.client, path: `${ws.root}/${rec.rel}`, depotFile: rec.depotFile, rev: rec.rev, fileSize: rec.fileSize });
+      for (const { ws, rec } of page)
+        files.push({ client: ws.client, path: `${ws.root}/${rec.rel}`, depotFile: rec.depotFile, rev: rec.rev, fileSize: rec.fileSize });
     }
     printJson(ctx, { dryRun: true, files: total, bytes: totalBytes, list: files });
   } else {
@@ -118,7 +120,8 @@ function printSummary(out: NodeJS.WritableStream, s: HydrationSummary, verbose: 
     out.write(`  FAILED ${plural(s.failed, 'file')}; each keeps its placeholder:\n`);
     const shown = verbose ? s.failures : s.failures.slice(0, 10);
     for (const f of shown) out.write(`    ${f.path}: ${f.reason}\n`);
-    if (shown.length < s.failures.length) out.write(`    … and ${formatCount(s.failures.length - shown.length)} more (--verbose or --json lists all)\n`);
+    if (shown.length < s.failures.length)
+      out.write(`    … and ${formatCount(s.failures.length - shown.length)} more (--verbose or --json lists all)\n`);
   }
 }
 
@@ -131,6 +134,7 @@ function merge(all: readonly HydrationSummary[]): HydrationSummary {
     skipped: sum((s) => s.skipped),
     failed: sum((s) => s.failed),
     cancelled: sum((s) => s.cancelled),
+    deferred: sum((s) => s.deferred),
     bytes: sum((s) => s.bytes),
     bySource: { store: src('store'), sibling: src('sibling'), seed: src('seed'), server: src('server') },
     durationMs: sum((s) => s.durationMs),

@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Argv } from 'yargs';
 import { O4Error, describeError } from '../../errors.js';
 import { statSignature } from '../../fs/stat-signature.js';
 import { hashFile, md5Hex } from '../../hydrate/file-bytes.js';
@@ -19,47 +18,40 @@ interface SeedArgs extends GlobalArgs {
 /** Files larger than this are indexed by their raw digest only (text normalisation reads them whole). */
 const TEXT_NORMALISE_LIMIT = 64 * 1024 * 1024;
 
-export const seedCommand = {
-  command: 'seed',
-  describe: 'index a directory (an old checkout, an unpacked CI image) by Perforce digest, so hydration can copy from it',
-  builder: (y: Argv) =>
-    y
-      .option('from', { type: 'string', demandOption: true, describe: 'directory to index; its files are only ever read' })
-      .example('$0 seed --from ~/old-checkout', 'reuse an old checkout instead of downloading'),
-  run: (args: SeedArgs) =>
-    runVerb(args, (ctx) => {
-      const root = resolve(ctx.cwd, args.from);
-      let st;
-      try {
-        st = lstatSync(root);
-      } catch (err) {
-        throw new O4Error('USAGE', `--from ${args.from}: ${describeError(err)}`);
-      }
-      if (!st.isDirectory()) throw new O4Error('USAGE', `--from ${args.from} is not a directory`);
-      const ledger = ctx.ledger();
-      const progress = new Progress(ctx.err, 'indexing', !ctx.json);
-      const started = Date.now();
-      const tally = { indexed: 0, unchanged: 0, bytes: 0, unreadable: 0 };
-      walk(root, (path, fst) => {
-        const sig = statSignature(fst);
-        if (ledger.seedsAt(path)?.statSig === sig) tally.unchanged++;
-        else if (indexFile(ledger, path, fst, sig)) {
-          tally.indexed++;
-          tally.bytes += Number(fst.size);
-        } else tally.unreadable++;
-        progress.update({ done: tally.indexed + tally.unchanged, total: 0, bytes: tally.bytes, failed: tally.unreadable });
-      });
-      progress.end();
-      const durationMs = Date.now() - started;
-      if (ctx.json) printJson(ctx, { directory: root, ...tally, durationMs });
-      else {
-        ctx.out.write(`indexed ${plural(tally.indexed, 'file')} (${formatBytes(tally.bytes)}) under ${root} in ${formatDuration(durationMs)}\n`);
-        if (tally.unchanged) ctx.out.write(`  ${plural(tally.unchanged, 'file')} already indexed and unchanged\n`);
-        if (tally.unreadable) ctx.out.write(`  ${plural(tally.unreadable, 'file')} could not be read and were skipped\n`);
-      }
-      return EXIT.OK;
-    }),
-};
+export function run(args: SeedArgs): Promise<number> {
+  return runVerb(args, (ctx) => {
+    const root = resolve(ctx.cwd, args.from);
+    let st;
+    try {
+      st = lstatSync(root);
+    } catch (err) {
+      throw new O4Error('USAGE', `--from ${args.from}: ${describeError(err)}`);
+    }
+    if (!st.isDirectory()) throw new O4Error('USAGE', `--from ${args.from} is not a directory`);
+    const ledger = ctx.ledger();
+    const progress = new Progress(ctx.err, 'indexing', !ctx.json);
+    const started = Date.now();
+    const tally = { indexed: 0, unchanged: 0, bytes: 0, unreadable: 0 };
+    walk(root, (path, fst) => {
+      const sig = statSignature(fst);
+      if (ledger.seedsAt(path)?.statSig === sig) tally.unchanged++;
+      else if (indexFile(ledger, path, fst, sig)) {
+        tally.indexed++;
+        tally.bytes += Number(fst.size);
+      } else tally.unreadable++;
+      progress.update({ done: tally.indexed + tally.unchanged, total: 0, bytes: tally.bytes, failed: tally.unreadable });
+    });
+    progress.end();
+    const durationMs = Date.now() - started;
+    if (ctx.json) printJson(ctx, { directory: root, ...tally, durationMs });
+    else {
+      ctx.out.write(`indexed ${plural(tally.indexed, 'file')} (${formatBytes(tally.bytes)}) under ${root} in ${formatDuration(durationMs)}\n`);
+      if (tally.unchanged) ctx.out.write(`  ${plural(tally.unchanged, 'file')} already indexed and unchanged\n`);
+      if (tally.unreadable) ctx.out.write(`  ${plural(tally.unreadable, 'file')} could not be read and were skipped\n`);
+    }
+    return EXIT.OK;
+  });
+}
 
 /** Regular files below `dir`; symlinks are not followed, so indexing never leaves the directory. */
 function walk(dir: string, visit: (path: string, st: BigIntStats) => void): void {
@@ -93,7 +85,7 @@ function indexFile(ledger: Ledger, path: string, st: BigIntStats, sig: string): 
         const normalised = normaliseText(data);
         if (normalised.length !== data.length) text = md5Hex(normalised);
       }
-    } else raw = hashFile(path).md5;
+    } else raw = hashFile(path).hashes.md5!;
     ledger.putSeed({ path, statSig: sig, size: Number(st.size), digestRaw: raw, digestText: text, indexedAt: Date.now() });
     return true;
   } catch {

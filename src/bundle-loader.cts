@@ -1,15 +1,22 @@
 /**
- * Starts the bundled altsync agent (dist/altsync.cjs) through a V8 code cache kept beside it, which
- * saves about 10 ms of compilation on each of the agent's many short lives (one per p4 command).
- * The cache is checked by V8 against the source; after a rebuild it is rejected and written anew
- * at exit. Where dist/ is read-only the agent simply runs without a cache.
+ * Starts one of o4-agent's bundles (dist/altsync.cjs for the agent p4 starts on every command,
+ * dist/cli.cjs for the command line) through a V8 code cache kept beside it, which saves about
+ * 10 ms of compilation on every start. The bundle's name is the first argument and is removed
+ * before the bundle sees process.argv. The cache is checked by V8 against the source; after a
+ * rebuild it is rejected and written anew at exit. Where dist/ is read-only it runs uncached.
  */
 import fs = require('node:fs');
 import Module = require('node:module');
 import path = require('node:path');
 import vm = require('node:vm');
 
-const bundle = path.join(__dirname, '..', '..', 'altsync.cjs');
+const name = process.argv[2];
+if (name !== 'altsync' && name !== 'cli') {
+  process.stderr.write(`bundle-loader: unknown bundle ${JSON.stringify(name)}\n`);
+  process.exit(2);
+}
+process.argv.splice(2, 1);
+const bundle = path.join(__dirname, '..', `${name}.cjs`);
 const cacheFile = `${bundle}.v8cache`;
 let cached: Buffer | undefined;
 try {

@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { O4Error } from '../../errors.js';
+import { Daemon } from '../../daemon/daemon.js';
+import type { DaemonStatus } from '../../daemon/protocol.js';
+import { daemonPaths } from '../../daemon/runtime-paths.js';
+import { DaemonClient } from '../../daemon/socket-client.js';
+import { FileLog } from '../../log/logger.js';
+import { prettyLine } from '../../log/pretty.js';
+import { packageRoot } from '../../module-paths.js';
+import type { CliContext, GlobalArgs } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatCount, formatDuration } from '../format.js';
+import { printJson, runVerb } from '../verb.js';
+
+interface DaemonArgs extends GlobalArgs {
+  action: 'run' | 'start' | 'stop' | 'status';
+}
+
+export function run(args: DaemonArgs): Promise<number> {
+  return runVerb(args, async (ctx) => {
+    switch (args.action) {
+      case 'run':
+        return runForeground(ctx);
+      case 'start':
+        return start(ctx, args);
+      case 'stop':
+        return stop(ctx);
+      case 'status':
+        return status(ctx);
+    }
+  });
+}
+
+async function runForeground(ctx: CliContext): Promise<number> {
+  const tty = (ctx.out as NodeJS.WriteStream).isTTY === true;
+  const log = new FileLog(
+    ctx.paths.agentLog,
+    ctx.config.log.level,
+    { component: 'daemon' },
+    tty ? (line) => ctx.out.write(`${prettyLine(line, true)}\n`) : undefined,
+  );
+  const daemon = await Daemon.start(ctx.paths, ctx.env, log);
+  const onStop = () => void daemon.stop();
+  const onReload = () => daemon.reload();
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onReload);
+  if (!tty) ctx.out.write(`o4-agent daemon running (pid ${process.pid}), socket ${daemon.runtime.socket}\n`);
+  await daemon.stopped;
+  process.off('SIGTERM', onStop);
+  process.off('SIGINT', onStop);
+  process.off('SIGHUP', onReload);
+  return EXIT.OK;
+}
+
+async function start(ctx: CliContext, args: DaemonArgs): Promise<number> {
+  const running = await ping(ctx);
+  if (running) throw new O4Error('DAEMON', `the daemon is already running (pid ${running.pid})`);
+  mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
+  const startLog = join(ctx.paths.logDir, 'daemon-start.log');
+  const err = openSync(startLog, 'w');
+  const child = spawn(
+    process.execPath,
+    [join(packageRoot(), 'dist', 'src', 'main.js'), 'daemon', 'run', ...(args.home ? ['--home', args.home] : [])],
+    {
+      detached: true,
+      stdio: ['ignore', 'ignore', err],
+      env: ctx.env,
+      cwd: ctx.paths.home,
+    },
+  );
+  closeSync(err);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  child.unref();
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    const up = await ping(ctx);
+    if (up) {
+      if (ctx.json) printJson(ctx, { started: true, pid: up.pid });
+      else ctx.out.write(`o4-agent daemon started (pid ${up.pid})\n`);
+      return EXIT.OK;
+    }
+    if (exited !== null) break;
+  }
+  const why = readFileSync(startLog, 'utf8').trim().split('\n').filter(Boolean).pop();
+  throw new O4Error('DAEMON', `the daemon did not start${why ? `: ${why.replace(/^o4-agent: /, '')}` : ''} (see ${startLog})`);
+}
+
+async function stop(ctx: CliContext): Promise<number> {
+  const running = await ping(ctx);
+  if (!running) {
+    if (ctx.json) printJson(ctx, { running: false });
+    else ctx.out.write('the daemon is not running\n');
+    return EXIT.OK;
+  }
+  const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket);
+  try {
+    await client.request('stop');
+  } finally {
+    client.close();
+  }
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await ping(ctx))) {
+      if (ctx.json) printJson(ctx, { stopped: true, pid: running.pid });
+      else ctx.out.write(`o4-agent daemon stopped (pid ${running.pid})\n`);
+      return EXIT.OK;
+    }
+  }
+  throw new O4Error('DAEMON', `the daemon (pid ${running.pid}) did not stop within 30 s`);
+}
+
+async function status(ctx: CliContext): Promise<number> {
+  const s = await daemonStatus(ctx);
+  if (!s) {
+    if (ctx.json) printJson(ctx, { running: false });
+    else ctx.err.write('o4-agent: the daemon is not running\n  hint: start it with: o4-agent daemon start\n');
+    return EXIT.DAEMON;
+  }
+  if (ctx.json) {
+    printJson(ctx, { running: true, ...s });
+    return EXIT.OK;
+  }
+  ctx.out.write(`${describeDaemon(s)}\n`);
+  return EXIT.OK;
+}
+
+export function describeDaemon(s: DaemonStatus): string {
+  const q = s.queue;
+  const lines = [
+    `daemon: running, pid ${s.pid}, up ${formatDuration(Date.now() - s.startedAt)}, version ${s.version}${s.paused ? ', PAUSED' : ''}`,
+    `  queue: ${formatCount(q.explicit)} requested, ${formatCount(q.pinned)} pinned, ${formatCount(q.prefetch)} prefetch, ${formatCount(q.active)} in progress`,
+  ];
+  if (s.breaker.open) {
+    lines.push(
+      `  server fetches PAUSED after ${s.breaker.failures} failures until ${new Date(s.breaker.retryAt!).toLocaleTimeString()}: ${s.breaker.lastError}`,
+    );
+  }
+  for (const w of s.watchers) lines.push(`  watching ${w.root} (${w.client}): ${w.mode}${w.error ? `, ${w.error}` : ''}`);
+  if (s.lastError) lines.push(`  last error (${new Date(s.lastError.at).toLocaleString()}): ${s.lastError.message}`);
+  return lines.join('\n');
+}
+
+/** The running daemon's identity, or undefined when none answers. */
+async function ping(ctx: CliContext): Promise<{ pid: number } | undefined> {
+  try {
+    const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket, 1000);
+    try {
+      return (await client.request('ping', undefined, 2000)) as { pid: number };
+    } finally {
+      client.close();
+    }
+  } catch (err) {
+    if (err instanceof O4Error && err.code === 'DAEMON') return undefined;
+    throw err;
+  }
+}
+
+/** The daemon's live status, or undefined when it does not run: callers fall back to the ledger. */
+export async function daemonStatus(ctx: CliContext): Promise<DaemonStatus | undefined> {
+  try {
+    const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket, 1000);
+    try {
+      return (await client.request('status', undefined, 3000)) as DaemonStatus;
+    } finally {
+      client.close();
+    }
+  } catch (err) {
+    if (err instanceof O4Error && err.code === 'DAEMON') return undefined;
+    throw err;
+  }
+}

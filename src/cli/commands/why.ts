@@ -1,0 +1,91 @@
+import { O4Error } from '../../errors.js';
+import { readMarker } from '../../fs/marker.js';
+import { lstatOrUndefined, statSignature } from '../../fs/stat-signature.js';
+import { planFor } from '../../hydrate/content-plan.js';
+import { checkFileAnswer } from '../../store/states.js';
+import type { GlobalArgs } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { columns, formatBytes } from '../format.js';
+import { locatePath } from '../locate.js';
+import { printJson, runVerb } from '../verb.js';
+
+interface WhyArgs extends GlobalArgs {
+  path: string;
+}
+
+const STATE_MEANING: Record<string, string> = {
+  placeholder: 'no content yet; the file is a placeholder o4-agent wrote',
+  hydrated: 'has its content, written and verified by o4-agent (or by the P4 client)',
+  modified: 'changed locally since o4-agent wrote it',
+  missing: 'tracked, but deleted locally',
+};
+
+export function run(args: WhyArgs): Promise<number> {
+  return runVerb(args, (ctx) => {
+    const ledger = ctx.ledger();
+    const { ws, rel, abs } = locatePath(ledger, ctx.cwd, args.path);
+    const rec = rel === '' ? undefined : ledger.file(ws.id, rel);
+    if (!rec) throw new O4Error('USAGE', `${abs} is not a file o4-agent tracks in ${ws.client} (a directory, or never synced with P4ALTSYNC)`);
+    const st = lstatOrUndefined(abs);
+    const onDisk = !st ? 'absent' : statSignature(st) === rec.statSig ? 'as-recorded' : 'changed';
+    const answer = checkFileAnswer({ state: rec.state, onDisk, recordedDigest: rec.digest, requestDigest: rec.digest ?? undefined });
+    const plan = planFor(rec);
+    const marker = st?.isFile() ? safeMarker(abs) : undefined;
+    const lastError = ledger.lastError(ws.id, rel);
+    const rescues = ledger.rescues(ws.id, rel);
+    const info = {
+      path: abs,
+      workspace: { client: ws.client, port: ws.port, root: ws.root },
+      state: rec.state,
+      depotFile: rec.depotFile,
+      rev: rec.rev,
+      digest: rec.digest,
+      fileType: rec.fileType ?? rec.typeCode ?? 'text',
+      printFlags: [...(plan.expandKeywords ? [] : ['-K']), ...plan.printFlags],
+      size: rec.fileSize,
+      writable: rec.writable,
+      executable: rec.executable,
+      hydrated: rec.hydratedAt ? { at: new Date(rec.hydratedAt).toISOString(), source: rec.source } : null,
+      onDisk: st ? { state: onDisk, mode: (Number(st.mode) & 0o777).toString(8).padStart(3, '0'), size: Number(st.size) } : { state: 'absent' },
+      checkFileNow: answer,
+      marker: marker ?? null,
+      lastError: lastError ? { message: lastError.message, at: new Date(lastError.at).toISOString() } : null,
+      movedAside: rescues.map((r) => ({ savedTo: r.savedTo, reason: r.reason, at: new Date(r.at).toISOString() })),
+    };
+    if (ctx.json) {
+      printJson(ctx, info);
+      return EXIT.OK;
+    }
+    const rows: string[][] = [
+      ['state', `${rec.state} — ${STATE_MEANING[rec.state]}`],
+      ['depot file', `${rec.depotFile}#${rec.rev}`],
+      ['digest', rec.digest ?? '(none from the server)'],
+      ['type', `${info.fileType}   print flags: ${info.printFlags.join(' ') || '(none)'}`],
+      ['size', rec.fileSize === null ? 'unknown' : `${formatBytes(rec.fileSize)} (${rec.fileSize} bytes)`],
+      ['mode', `${rec.writable ? 'writable' : 'read-only'}${rec.executable ? ', executable' : ''}`],
+      ['content', info.hydrated ? `from the ${info.hydrated.source} at ${info.hydrated.at}` : 'none yet (o4-agent hydrate fetches it)'],
+      [
+        'on disk',
+        st
+          ? `${onDisk === 'as-recorded' ? 'exactly as o4-agent recorded it' : onDisk === 'changed' ? 'changed since o4-agent recorded it' : 'missing'}, mode ${info.onDisk.mode}`
+          : 'missing',
+      ],
+      ['checkFile', `${answer} (what p4 diff, reconcile and revert would be told now)`],
+      ['workspace', `${ws.client} on ${ws.port}, root ${ws.root}`],
+    ];
+    if (marker) rows.push(['marker', `user.o4.placeholder = "${marker}"`]);
+    if (lastError) rows.push(['last error', `${info.lastError!.at}: ${lastError.message}`]);
+    for (const r of info.movedAside) rows.push(['moved aside', `${r.savedTo} (${r.reason}, ${r.at})`]);
+    ctx.out.write(`${abs}\n${columns(rows.map(([k, v]) => [`  ${k}`, v!]))}\n`);
+    return EXIT.OK;
+  });
+}
+
+/** The marker, when it can be read (a mode-000 placeholder hides its xattrs from non-root users). */
+function safeMarker(abs: string): string | undefined {
+  try {
+    return readMarker(abs);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Argv } from 'yargs';
+import type { GlobalArgs } from './context.js';
+
+/**
+ * Every CLI verb: its arguments and help here, its implementation in commands/ — loaded only when
+ * the verb runs, so `o4-agent status` does not pay for the daemon's file watcher or the demo.
+ */
+export interface Verb {
+  readonly command: string;
+  readonly describe: string;
+  readonly builder: (y: Argv) => Argv;
+  load(): Promise<{ run(args: GlobalArgs): Promise<number> }>;
+}
+
+export const VERBS: readonly Verb[] = [
+  {
+    command: 'status [path]',
+    describe: 'each workspace at a glance: files and bytes per state, hydration, queue, daemon and watcher health',
+    builder: (y) =>
+      y
+        .positional('path', { type: 'string', describe: 'only the workspace (or directory) holding this path' })
+        .option('top', { type: 'number', describe: 'also list the N directories with the most hydrated bytes' })
+        .example('$0 status', 'every workspace')
+        .example('$0 status --top 10 .', 'this workspace and its most hydrated directories'),
+    load: () => import('./commands/status.js'),
+  },
+  {
+    command: 'why <path>',
+    describe: 'explain one file: state, revision, digest, type, where its content came from, what checkFile answers now',
+    builder: (y) => y.positional('path', { type: 'string', demandOption: true }),
+    load: () => import('./commands/why.js'),
+  },
+  {
+    command: 'hydrate <paths..>',
+    describe: 'fill placeholders with their real content (local paths, directories, //depot/... or //client/... patterns)',
+    builder: (y) =>
+      y
+        .positional('paths', { type: 'string', array: true, describe: 'files, directories, or Perforce patterns with ... and *' })
+        .option('dry-run', { type: 'boolean', describe: 'show what would be hydrated, change nothing' })
+        .option('jobs', { type: 'number', describe: 'parallel p4 processes (default: p4.poolSize)' })
+        .option('background', { type: 'boolean', describe: 'queue the files in the daemon instead of hydrating now' })
+        .example('$0 hydrate src/engine', 'everything under a directory')
+        .example("$0 hydrate '//depot/main/tools/....py'", 'every Python file under a depot path')
+        .example('$0 hydrate --dry-run .', 'count what the current directory would fetch'),
+    load: () => import('./commands/hydrate.js'),
+  },
+  {
+    command: 'seed',
+    describe: 'index a directory (an old checkout, an unpacked CI image) by Perforce digest, so hydration can copy from it',
+    builder: (y) =>
+      y
+        .option('from', { type: 'string', demandOption: true, describe: 'directory to index; its files are only ever read' })
+        .example('$0 seed --from ~/old-checkout', 'reuse an old checkout instead of downloading'),
+    load: () => import('./commands/seed.js'),
+  },
+  {
+    command: 'workspaces',
+    describe: 'list the workspaces the ledger knows',
+    builder: (y) => y,
+    load: async () => ({ run: (await import('./commands/workspaces.js')).runWorkspaces }),
+  },
+  {
+    command: 'forget <client>',
+    describe: 'drop a workspace from the ledger (its files are not touched)',
+    builder: (y) =>
+      y
+        .positional('client', { type: 'string', demandOption: true })
+        .option('port', { type: 'string', describe: 'the server, when the client name exists on several' }),
+    load: async () => ({ run: (await import('./commands/workspaces.js')).runForget }),
+  },
+  {
+    command: 'daemon <action>',
+    describe: 'run, start, stop or query the per-user daemon (edit detection, background hydration)',
+    builder: (y) =>
+      y
+        .positional('action', {
+          choices: ['run', 'start', 'stop', 'status', 'pause', 'resume', 'reload'] as const,
+          describe: 'run: in the foreground (what systemd runs); start: in the background',
+        })
+        .example('$0 daemon start', 'start it in the background')
+        .example('systemctl --user enable --now o4-agent', 'or let systemd run it (see docs/user-guide.md)'),
+    load: () => import('./commands/daemon.js'),
+  },
+];

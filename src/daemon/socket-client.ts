@@ -1,0 +1,102 @@
+import { lstatSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { O4Error, errnoCode } from '../errors.js';
+import { responseSchema, type DaemonMethod } from './protocol.js';
+
+/**
+ * Talks to a running daemon. Every failure to reach it is a DAEMON error that says so plainly;
+ * callers that can do without the daemon catch it and carry on from the ledger.
+ */
+export class DaemonClient {
+  private nextId = 1;
+  private buffered = '';
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => this.failAll(new O4Error('DAEMON', 'the daemon closed the connection')));
+    socket.on('error', (err) => this.failAll(new O4Error('DAEMON', `daemon connection failed: ${err.message}`)));
+  }
+
+  static async connect(path: string, timeoutMs = 2000): Promise<DaemonClient> {
+    checkSocketOwner(path);
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(path);
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new O4Error('DAEMON', `the daemon did not answer on ${path} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const notRunning = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
+        reject(new O4Error('DAEMON', notRunning ? 'the o4-agent daemon is not running' : `cannot reach the daemon at ${path}: ${err.message}`));
+      });
+    });
+    return new DaemonClient(socket);
+  }
+
+  /** Sends one request; the daemon validates its params (protocol.ts) and answers or reports why not. */
+  request(method: DaemonMethod, params?: Readonly<Record<string, unknown>>, timeoutMs = 10_000): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new O4Error('DAEMON', `the daemon did not answer "${method}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.socket.write(`${JSON.stringify({ id, method, ...(params !== undefined && { params }) })}\n`);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = this.buffered.indexOf('\n')) >= 0) {
+      const line = this.buffered.slice(0, nl);
+      this.buffered = this.buffered.slice(nl + 1);
+      const parsed = responseSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) continue;
+      const r = parsed.data;
+      const w = this.waiting.get(r.id);
+      if (!w) continue;
+      this.waiting.delete(r.id);
+      if (r.ok) w.resolve(r.result);
+      else w.reject(new O4Error(r.error.code === 'BAD_REQUEST' ? 'USAGE' : 'DAEMON', `daemon: ${r.error.message}`));
+    }
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}
+
+/** A socket another user could have put there is refused before we talk to it. */
+function checkSocketOwner(path: string): void {
+  try {
+    const st = lstatSync(path);
+    const uid = process.getuid?.();
+    if (uid !== undefined && st.uid !== uid) throw new O4Error('DAEMON', `${path} belongs to uid ${st.uid}, not to this user; refusing to use it`);
+  } catch (err) {
+    if (err instanceof O4Error) throw err;
+    if (errnoCode(err) === 'ENOENT') throw new O4Error('DAEMON', 'the o4-agent daemon is not running');
+    throw new O4Error('DAEMON', `cannot reach the daemon at ${path}: ${(err as Error).message}`);
+  }
+}

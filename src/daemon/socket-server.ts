@@ -1,0 +1,119 @@
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { O4Error, describeError, errnoCode } from '../errors.js';
+import type { Log } from '../log/logger.js';
+import { MAX_LINE, requestSchema, type DaemonRequest } from './protocol.js';
+
+export type RequestHandler = (req: DaemonRequest) => Promise<unknown>;
+
+/**
+ * The daemon's Unix socket: private to the user (directory 0700, socket 0600, both checked to be
+ * ours), one JSON request per line, each answered with one line, requests of one connection handled
+ * in order.
+ */
+export class SocketServer {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly path: string,
+    private readonly handle: RequestHandler,
+    private readonly log: Log,
+  ) {}
+
+  async listen(): Promise<void> {
+    prepareDirectory(dirname(this.path));
+    await removeStaleSocket(this.path);
+    const server = createServer((socket) => this.serve(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.path, () => resolve());
+    });
+    chmodSync(this.path, 0o600);
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // already gone
+    }
+  }
+
+  private serve(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffered = '';
+    let chain = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      if (buffered.length > MAX_LINE && !buffered.includes('\n')) {
+        socket.end(`${JSON.stringify({ id: 0, ok: false, error: { code: 'BAD_REQUEST', message: 'request line too long' } })}\n`);
+        return;
+      }
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        chain = chain.then(() => this.answer(socket, line));
+      }
+    });
+  }
+
+  private async answer(socket: Socket, line: string): Promise<void> {
+    let id = 0;
+    let response: unknown;
+    try {
+      const raw = JSON.parse(line) as { id?: unknown };
+      if (typeof raw.id === 'number') id = raw.id;
+      const parsed = requestSchema.safeParse(raw);
+      if (!parsed.success)
+        throw new O4Error(
+          'BAD_REQUEST',
+          `invalid daemon request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
+        );
+      response = { id, ok: true, result: await this.handle(parsed.data) };
+    } catch (err) {
+      const code = err instanceof O4Error ? err.code : err instanceof SyntaxError ? 'BAD_REQUEST' : 'INTERNAL';
+      if (code === 'INTERNAL') this.log.error({ err: describeError(err) }, 'daemon request failed');
+      response = { id, ok: false, error: { code, message: describeError(err) } };
+    }
+    if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
+  }
+}
+
+/** The socket's directory must be ours and closed to others: a socket there is then only reachable by us. */
+function prepareDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory()) throw new O4Error('DAEMON', `${dir} is not a directory`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new O4Error('DAEMON', `${dir} belongs to uid ${st.uid}, not to this user; refusing to put the daemon socket there`);
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+async function removeStaleSocket(path: string): Promise<void> {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  if (!st.isSocket()) throw new O4Error('DAEMON', `${path} exists and is not a socket; remove it`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const c = createConnection(path, () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.on('error', () => resolve(false));
+  });
+  if (alive) throw new O4Error('DAEMON', `another daemon answers on ${path}`);
+  unlinkSync(path);
+}
