@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { resolvePaths, type AgentPaths } from '../config/paths.js';
 import { O4Error, describeError } from '../errors.js';
 import { FileLog, parseLevel, type Log } from '../log/logger.js';
@@ -36,7 +36,13 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
   }
   const env = applyAltsyncOptions(options.env, args);
   const paths = resolvePaths(env);
-  const log = new FileLog(paths.agentLog, parseLevel(env['O4_AGENT_LOG_LEVEL'], 'info'), {
+  let config: Config | undefined;
+  try {
+    config = loadConfig(paths.config);
+  } catch (err) {
+    startupError ??= err as O4Error;
+  }
+  const log = new FileLog(paths.agentLog, parseLevel(env['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info'), {
     component: 'altsync',
     ...(args.label !== undefined && { label: args.label }),
   });
@@ -44,8 +50,8 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
 
   let ctx: AgentContext | undefined;
   try {
-    if (startupError) throw startupError;
-    ctx = createContext(paths, log, env);
+    if (startupError || !config) throw startupError;
+    ctx = createContext(config, paths, log, env);
   } catch (err) {
     startupError = err instanceof O4Error ? err : new O4Error('CONFIG', `o4-agent cannot start: ${describeError(err)}`);
     log.error({ err: startupError.message }, 'agent start-up failed; every request will report it');
@@ -77,8 +83,7 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
   ctx?.ledger.close();
 }
 
-function createContext(paths: AgentPaths, log: Log, env: NodeJS.ProcessEnv): AgentContext {
-  const config = loadConfig(paths.config);
+function createContext(config: Config, paths: AgentPaths, log: Log, env: NodeJS.ProcessEnv): AgentContext {
   const ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
   ledger.checkpointInBackground(log);
   // Hydration code loads on the first chmod to writable only: a sync never pays for it.

@@ -31,6 +31,23 @@ export const VERBS: readonly Verb[] = [
     load: () => import('./commands/why.js'),
   },
   {
+    command: 'verify [path]',
+    describe: 'compare ledger and disk (stat, placeholder shape, xattr marker; --digest: content) and report every mismatch',
+    builder: (y) =>
+      y
+        .positional('path', { type: 'string', describe: 'only the workspace (or directory) holding this path' })
+        .option('digest', { type: 'boolean', describe: 'also read hydrated files and check their content digest' })
+        .option('repair', {
+          type: 'boolean',
+          describe: 'fix the ledger, re-create damaged placeholders, remove leftover temp files; never touches a changed file',
+        })
+        .option('recreate-missing', {
+          type: 'boolean',
+          describe: 'with --repair: re-create locally deleted files as placeholders instead of recording them missing',
+        }),
+    load: () => import('./commands/verify.js'),
+  },
+  {
     command: 'hydrate <paths..>',
     describe: 'fill placeholders with their real content (local paths, directories, //depot/... or //client/... patterns)',
     builder: (y) =>
@@ -67,6 +84,28 @@ export const VERBS: readonly Verb[] = [
         .positional('client', { type: 'string', demandOption: true })
         .option('port', { type: 'string', describe: 'the server, when the client name exists on several' }),
     load: async () => ({ run: (await import('./commands/workspaces.js')).runForget }),
+  },
+  {
+    command: 'config <action> [key] [value]',
+    describe: 'show or change settings (get KEY | set KEY VALUE | unset KEY | list)',
+    builder: (y) =>
+      y
+        .positional('action', { choices: ['get', 'set', 'unset', 'list'] as const })
+        .positional('key', { type: 'string', describe: 'dotted key, e.g. placeholders.mode or workspaces.my-ws.prefetch' })
+        .positional('value', { type: 'string', describe: 'JSON (a bare word is a string)' })
+        .option('defaults', { type: 'boolean', describe: 'with list: the built-in defaults' })
+        .example('$0 config set p4.poolSize 8', 'more parallel p4 processes')
+        .example(`$0 config set workspaces.my-ws.pin '["//depot/main/tools/..."]'`, 'keep a tree always local'),
+    load: () => import('./commands/config.js'),
+  },
+  {
+    command: 'logs',
+    describe: 'show the log of every o4-agent process (agents, daemon, CLI)',
+    builder: (y) =>
+      y
+        .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new records' })
+        .option('lines', { alias: 'n', type: 'number', describe: 'how many recent records (default 50)' }),
+    load: () => import('./commands/logs.js'),
   },
   {
     command: 'daemon <action>',

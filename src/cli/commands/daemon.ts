@@ -15,7 +15,7 @@ import { formatCount, formatDuration } from '../format.js';
 import { printJson, runVerb } from '../verb.js';
 
 interface DaemonArgs extends GlobalArgs {
-  action: 'run' | 'start' | 'stop' | 'status';
+  action: 'run' | 'start' | 'stop' | 'status' | 'pause' | 'resume' | 'reload';
 }
 
 export function run(args: DaemonArgs): Promise<number> {
@@ -29,6 +29,10 @@ export function run(args: DaemonArgs): Promise<number> {
         return stop(ctx);
       case 'status':
         return status(ctx);
+      case 'pause':
+      case 'resume':
+      case 'reload':
+        return control(ctx, args.action);
     }
   });
 }
@@ -126,6 +130,28 @@ async function status(ctx: CliContext): Promise<number> {
   }
   ctx.out.write(`${describeDaemon(s)}\n`);
   return EXIT.OK;
+}
+
+/** Background hydration on hold or going again, and configuration reloads (also SIGHUP). */
+async function control(ctx: CliContext, action: 'pause' | 'resume' | 'reload'): Promise<number> {
+  const result = await askDaemon(ctx, action);
+  if (ctx.json) printJson(ctx, result);
+  else ctx.out.write(action === 'reload' ? 'configuration reloaded\n' : `background hydration ${action === 'pause' ? 'paused' : 'resumed'}\n`);
+  return EXIT.OK;
+}
+
+/** One request to the running daemon; a DAEMON error says plainly when it does not run. */
+export async function askDaemon(
+  ctx: CliContext,
+  method: 'pause' | 'resume' | 'reload' | 'hydrate',
+  params?: Record<string, unknown>,
+): Promise<unknown> {
+  const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket);
+  try {
+    return await client.request(method, params);
+  } finally {
+    client.close();
+  }
 }
 
 export function describeDaemon(s: DaemonStatus): string {

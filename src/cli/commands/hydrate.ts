@@ -6,11 +6,13 @@ import { formatBytes, formatCount, formatDuration, formatRate, plural } from '..
 import { cpuSeconds } from '../cpu-usage.js';
 import { Progress } from '../progress.js';
 import { printJson, runVerb } from '../verb.js';
+import { askDaemon } from './daemon.js';
 
 interface HydrateArgs extends GlobalArgs {
   paths: string[];
   'dry-run'?: boolean;
   jobs?: number;
+  background?: boolean;
 }
 
 export function run(args: HydrateArgs): Promise<number> {
@@ -19,6 +21,12 @@ export function run(args: HydrateArgs): Promise<number> {
 
 function runHydrate(args: HydrateArgs): Promise<number> {
   return runVerb(args, async (ctx) => {
+    if (args.background) {
+      const r = (await askDaemon(ctx, 'hydrate', { targets: args.paths, cwd: ctx.cwd })) as { queued: number };
+      if (ctx.json) printJson(ctx, r);
+      else ctx.out.write(`queued ${plural(r.queued, 'file')} for background hydration (o4-agent status shows progress)\n`);
+      return EXIT.OK;
+    }
     const ledger = ctx.ledger();
     const selection = Selection.resolve(ledger, args.paths, ctx.cwd);
     const isPlaceholder = (r: { state: string }) => r.state === 'placeholder';
