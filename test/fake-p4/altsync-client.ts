@@ -123,8 +123,7 @@ export function requestVariables(
 }
 
 export type Verdict =
-  | { ok: true; pass: boolean; fields: Record<string, unknown> }
-  | { ok: false; message: string | undefined; fields: Record<string, unknown> };
+  { ok: true; pass: boolean; fields: Record<string, unknown> } | { ok: false; message: string | undefined; fields: Record<string, unknown> };
 
 /** How the client judges a reply line (spec §4.1), including the messages it would print. */
 export function judgeReply(raw: Buffer, command: string): Verdict {
@@ -150,7 +149,11 @@ export function judgeReply(raw: Buffer, command: string): Verdict {
     // The real client throws an uncaught C++ exception here: a crash.
     return { ok: false, message: `CLIENT CRASH: 'error' is ${typeof error}, must be string`, fields };
   }
-  const failed = (msg?: string): Verdict => ({ ok: false, message: msg ?? (typeof error === 'string' ? `AltSync Error: ${error}` : undefined), fields });
+  const failed = (msg?: string): Verdict => ({
+    ok: false,
+    message: msg ?? (typeof error === 'string' ? `AltSync Error: ${error}` : undefined),
+    fields,
+  });
   if (typeof result === 'string') {
     if (result === 'success') return { ok: true, pass: false, fields };
     if (result === 'pass') return { ok: true, pass: true, fields };
@@ -206,7 +209,14 @@ export class AltsyncAgentProcess {
 
   constructor(opts: SpawnOptions) {
     this.identity = opts.identity;
-    const dict = { ...(opts.rpc ?? {}), port: opts.identity.port, client: opts.identity.client, user: opts.identity.user, P4PORT: opts.identity.port, P4CLIENT: opts.identity.client };
+    const dict = {
+      ...(opts.rpc ?? {}),
+      port: opts.identity.port,
+      client: opts.identity.client,
+      user: opts.identity.user,
+      P4PORT: opts.identity.port,
+      P4CLIENT: opts.identity.client,
+    };
     this.argv = splitWords(expandVariables(expandHome(opts.p4altsync, opts.env['HOME'] ?? homedir()), dict));
     if (this.argv.length === 0) throw new Error('P4ALTSYNC expands to an empty command line');
     // The shell only arranges the descriptors as RunCommand does (2>&1, SIGPIPE ignored) and execs.
@@ -291,10 +301,7 @@ export class AltsyncAgentProcess {
   async quit(timeoutMs = 5_000): Promise<{ ms: number; code: number | null; signal: NodeJS.Signals | null; trailing: number }> {
     const started = performance.now();
     if (!this.exited) this.child.stdin.write('{"altSync":"quit"}\n');
-    const info = await Promise.race([
-      this.exitPromise,
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs)),
-    ]);
+    const info = await this.exitWithin(timeoutMs);
     if (!info) {
       this.kill();
       throw new Error(`agent did not exit within ${timeoutMs} ms of quit with stdin still open (p4 would hang in waitpid)`);
@@ -306,7 +313,17 @@ export class AltsyncAgentProcess {
   /** Closes stdin (p4 died) and waits for the exit. */
   async closeInput(timeoutMs = 5_000): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     this.child.stdin.end();
-    return Promise.race([this.exitPromise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs))]);
+    return this.exitWithin(timeoutMs);
+  }
+
+  /** The exit, or undefined after timeoutMs; the timer is cleared so it cannot keep a short-lived p4 alive. */
+  async exitWithin(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([this.exitPromise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)))]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   kill(): void {

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { sleepSync } from './sleep.js';
 
 /**
  * Replace a file in one step (temp file in the same directory, then rename), so a concurrent
@@ -32,4 +33,37 @@ export function replaceWithSymlink(path: string, target: string): void {
   const temp = tempBeside(path);
   symlinkSync(target, temp);
   commit(temp, path);
+}
+
+/** A holder killed mid-update must not block every later run: its lock is broken after this long. */
+const STALE_LOCK_MS = 10_000;
+
+/**
+ * Runs fn holding `lockPath` (created exclusively), so read-modify-write updates from concurrent
+ * processes (several fake p4 runs syncing at once) do not lose each other's changes.
+ */
+export function withLock<T>(lockPath: string, fn: () => T): T {
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx'));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      breakIfStale(lockPath);
+      sleepSync(2);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
+
+function breakIfStale(lockPath: string): void {
+  try {
+    if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) rmSync(lockPath, { force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }

@@ -10,6 +10,7 @@ export const E_WARN = 2;
 export const E_FAILED = 3;
 
 export const EV_USAGE = 1;
+export const EV_UNKNOWN = 2;
 export const EV_EMPTY = 17;
 export const EV_CLIENT = 34;
 export const EV_CONFIG = 36;
@@ -38,8 +39,16 @@ export class ClientUser {
 
   info(text: string, level = 0): void {
     if (this.quiet) return;
-    if (this.marshal) this.sink.write(marshalDict('info', [['level', level], ['data', text]]));
-    else this.sink.write(Buffer.from(`${'... '.repeat(level)}${text}\n`));
+    if (this.marshal) {
+      this.sink.write(
+        marshalDict('info', [
+          ['level', level],
+          ['data', text],
+        ]),
+      );
+    } else {
+      this.sink.write(Buffer.from(`${'... '.repeat(level)}${text}\n`));
+    }
   }
 
   /** File content: `text` records for text-like types, `binary` for the rest; raw bytes without -G. */
@@ -51,12 +60,23 @@ export class ClientUser {
   message(m: ServerMessage): void {
     this.worst = Math.max(this.worst, m.severity);
     if (this.marshal) {
-      this.sink.write(marshalDict('error', [['data', `${m.text}\n`], ['severity', m.severity], ['generic', m.generic]]));
+      this.sink.write(
+        marshalDict('error', [
+          ['data', `${m.text}\n`],
+          ['severity', m.severity],
+          ['generic', m.generic],
+        ]),
+      );
     } else {
       // stdout is flushed first, as the real client does, so both streams keep their order on a tty.
       this.sink.flush();
       writeAll(2, Buffer.from(`${m.text}\n`));
     }
+  }
+
+  /** A failure the client reports without a message (an agent that failed without an `error`). */
+  noteFailure(): void {
+    this.worst = Math.max(this.worst, E_FAILED);
   }
 
   /** Flushes stdout; the exit status is 1 once anything failed, warnings alone leave it 0. */

@@ -2,15 +2,17 @@
  * SIMULATOR FOR TESTS AND THE DEMO — this is not Perforce and talks to no Perforce server.
  *
  * The depot behind the fake `p4` (test/fake-p4/bin/p4): a directory holding depot.json (metadata
- * only: server address, users, changes, revisions, client specs) and archive/ (revision content,
- * stored once per content hash). Tests and the demo build and change it in-process through this
- * admin API; every fake p4 run opens it read-only. All writes replace files atomically.
+ * only: server address, users, changes, revisions, client specs, each client's have list and
+ * opened files) and archive/ (revision content, stored once per content hash). Tests and the demo
+ * build and change it in-process through this admin API; fake p4 runs change only have lists and
+ * opened files. Every change re-reads depot.json under a lock and replaces it atomically.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { replaceFile } from './atomic-file.js';
+import { replaceFile, withLock } from './atomic-file.js';
+import { ClientView } from './client-view.js';
 import { parseFileType, storedForm, type LineEnd } from './filetypes.js';
 import { readInvocations, type Invocation } from './invocations.js';
 import { expandKeywords } from './keywords.js';
@@ -39,6 +41,18 @@ export interface ClientSpec {
   options: string[];
   lineEnd: LineEnd;
   owner?: string;
+}
+
+/** A file the client has: the revision and where the view put it when it was synced. */
+export interface HaveEntry {
+  readonly depotFile: string;
+  readonly clientFile: string;
+  readonly rev: number;
+}
+
+/** A file opened in the default change (only `edit` is simulated). */
+export interface OpenedEntry extends HaveEntry {
+  readonly action: 'edit';
 }
 
 export interface SubmitFile {
@@ -77,6 +91,11 @@ interface DepotState {
   changes: Record<string, { user: string; description: string; time: number }>;
   files: Record<string, StoredRevision[]>;
   clients: Record<string, ClientSpec>;
+  /** client → depotFile → entry */
+  haves: Record<string, Record<string, HaveEntry>>;
+  opened: Record<string, Record<string, OpenedEntry>>;
+  /** dm.altsync.enforce: altsync clients must have P4ALTSYNC set. */
+  altsyncEnforce: boolean;
 }
 
 const DEFAULT_PORT = 'fakehost:1666';
@@ -102,6 +121,9 @@ export class FakeDepot {
       changes: {},
       files: {},
       clients: {},
+      haves: {},
+      opened: {},
+      altsyncEnforce: false,
     });
     depot.save();
     return depot;
@@ -124,8 +146,11 @@ export class FakeDepot {
     return this.state.unicode;
   }
 
+  get altsyncEnforce(): boolean {
+    return this.state.altsyncEnforce;
+  }
+
   submit(files: SubmitFile[], opts: { user?: string; description?: string; time?: Date } = {}): SubmitResult {
-    this.reload();
     if (files.length === 0) throw new Error('No files to submit.');
     const seen = new Set<string>();
     for (const f of files) {
@@ -133,15 +158,18 @@ export class FakeDepot {
       if (seen.has(f.depotFile)) throw new Error(`${f.depotFile} appears twice in one change`);
       seen.add(f.depotFile);
     }
-    const change = this.state.lastChange + 1;
     const user = opts.user ?? DEFAULT_SUBMITTER;
     const time = Math.floor((opts.time ?? new Date()).getTime() / 1000);
-    // Everything is prepared before depot.json changes: a failed submit leaves at most an unreferenced blob.
-    const prepared = files.map((f) => this.prepare(f, change, user, time));
-    for (const [depotFile, revision] of prepared) (this.state.files[depotFile] ??= []).push(revision);
-    this.state.lastChange = change;
-    this.state.changes[String(change)] = { user, description: opts.description ?? 'fake p4 change', time };
-    this.save();
+    let change = 0;
+    let prepared: Array<[string, StoredRevision]> = [];
+    this.update(() => {
+      change = this.state.lastChange + 1;
+      // Everything is prepared before depot.json changes: a failed submit leaves at most an unreferenced blob.
+      prepared = files.map((f) => this.prepare(f, change, user, time));
+      for (const [depotFile, revision] of prepared) (this.state.files[depotFile] ??= []).push(revision);
+      this.state.lastChange = change;
+      this.state.changes[String(change)] = { user, description: opts.description ?? 'fake p4 change', time };
+    });
     return {
       change,
       files: prepared.map(([depotFile, r]) => ({ depotFile, rev: r.rev, digest: r.digest, fileSize: r.fileSize })),
@@ -204,20 +232,55 @@ export class FakeDepot {
     };
   }
 
+  /**
+   * Creates or replaces a client spec. Throws for a view the server would reject, and (as the
+   * server does) for a change of the altsync option while the have list is not empty.
+   */
   defineClient(name: string, spec: { root: string; view: Array<[string, string]>; options?: string[]; lineEnd?: LineEnd; owner?: string }): void {
-    this.reload();
-    this.state.clients[name] = { ...spec, options: spec.options ?? DEFAULT_CLIENT_OPTIONS, lineEnd: spec.lineEnd ?? 'local' };
-    this.save();
+    new ClientView(spec.view, name);
+    const options = spec.options ?? DEFAULT_CLIENT_OPTIONS;
+    this.update(() => {
+      const before = this.state.clients[name];
+      const haves = Object.keys(this.state.haves[name] ?? {}).length;
+      if (before && before.options.includes('altsync') !== options.includes('altsync') && haves > 0) {
+        throw new Error("Cannot change client 'altSync' option when have list is not empty.");
+      }
+      this.state.clients[name] = { ...spec, options, lineEnd: spec.lineEnd ?? 'local' };
+    });
   }
 
   client(name: string): ClientSpec | undefined {
     return this.state.clients[name];
   }
 
+  /** The client's have list, sorted by depot path; read afresh, as fake p4 runs change it. */
+  have(client: string): HaveEntry[] {
+    this.state = FakeDepot.load(this.dir);
+    return sortedEntries(this.state.haves[client]);
+  }
+
+  /** The client's opened files, sorted by depot path; read afresh like have(). */
+  opened(client: string): OpenedEntry[] {
+    this.state = FakeDepot.load(this.dir);
+    return sortedEntries(this.state.opened[client]);
+  }
+
+  /** Sets (or with null, removes) have entries, keyed by depot path. */
+  updateHave(client: string, changes: ReadonlyMap<string, HaveEntry | null>): void {
+    this.update(() => applyChanges((this.state.haves[client] ??= {}), changes));
+  }
+
+  updateOpened(client: string, changes: ReadonlyMap<string, OpenedEntry | null>): void {
+    this.update(() => applyChanges((this.state.opened[client] ??= {}), changes));
+  }
+
+  /** The server configurable dm.altsync.enforce (0/1). */
+  setAltsyncEnforce(enforce: boolean): void {
+    this.update(() => (this.state.altsyncEnforce = enforce));
+  }
+
   setUser(name: string, opts: { loggedIn: boolean }): void {
-    this.reload();
-    this.state.users[name] = { loggedIn: opts.loggedIn };
-    this.save();
+    this.update(() => (this.state.users[name] = { loggedIn: opts.loggedIn }));
   }
 
   /** A user the depot does not list counts as logged in. */
@@ -230,16 +293,40 @@ export class FakeDepot {
   }
 
   private static load(dir: string): DepotState {
-    return JSON.parse(readFileSync(join(dir, 'depot.json'), 'utf8')) as DepotState;
+    // Depots written before have lists existed lack the newer fields.
+    return {
+      haves: {},
+      opened: {},
+      altsyncEnforce: false,
+      ...(JSON.parse(readFileSync(join(dir, 'depot.json'), 'utf8')) as Partial<DepotState>),
+    } as DepotState;
   }
 
-  /** Mutations start from what is on disk, so two handles on one depot do not undo each other. */
-  private reload(): void {
-    this.state = FakeDepot.load(this.dir);
+  /**
+   * Mutations start from what is on disk, under a lock, so two handles (the test's and several
+   * fake p4 runs) do not undo each other. A mutation that throws leaves depot.json as it was.
+   */
+  private update(mutate: () => void): void {
+    withLock(join(this.dir, 'depot.lock'), () => {
+      this.state = FakeDepot.load(this.dir);
+      mutate();
+      this.save();
+    });
   }
 
   private save(): void {
     replaceFile(join(this.dir, 'depot.json'), JSON.stringify(this.state));
+  }
+}
+
+function sortedEntries<T extends HaveEntry>(table: Record<string, T> | undefined): T[] {
+  return Object.values(table ?? {}).sort((a, b) => (a.depotFile < b.depotFile ? -1 : a.depotFile > b.depotFile ? 1 : 0));
+}
+
+function applyChanges<T>(table: Record<string, T>, changes: ReadonlyMap<string, T | null>): void {
+  for (const [depotFile, entry] of changes) {
+    if (entry) table[depotFile] = entry;
+    else delete table[depotFile];
   }
 }
 

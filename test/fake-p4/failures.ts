@@ -22,7 +22,10 @@ export function parseFailures(spec: string | undefined): Failures {
   let hang = false;
   let auth = false;
   const corrupt = new Set<string>();
-  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(':');
     const name = colon < 0 ? entry : entry.slice(0, colon);
     const arg = colon < 0 ? undefined : entry.slice(colon + 1);

@@ -31,7 +31,7 @@ export function resolveFileArg(depot: FakeDepot, arg: string, all: boolean): Fil
 }
 
 /** The revisions of a history (oldest first) at or below the specifier; `#N` beyond head names none. */
-function revisionPicker(spec: string): ((history: RevisionInfo[]) => RevisionInfo[]) | undefined {
+export function revisionPicker(spec: string): ((history: RevisionInfo[]) => RevisionInfo[]) | undefined {
   if (spec === '#head') return (h) => h;
   if (spec === '#none' || spec === '#0') return () => [];
   const m = /^([#@])(\d+)$/.exec(spec);
@@ -40,7 +40,8 @@ function revisionPicker(spec: string): ((history: RevisionInfo[]) => RevisionInf
   return m[1] === '#' ? (h) => (n <= h.length ? h.slice(0, n) : []) : (h) => h.filter((r) => r.change <= n);
 }
 
-function wildcard(pattern: string): RegExp {
+/** `...` matches across directories, `*` within one. */
+export function wildcard(pattern: string): RegExp {
   const parts = pattern.split(/(\.\.\.|\*)/).map((p) => (p === '...' ? '.*' : p === '*' ? '[^/]*' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${parts.join('')}$`);
 }

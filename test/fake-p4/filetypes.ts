@@ -10,6 +10,8 @@ export type BaseType = 'text' | 'binary' | 'symlink' | 'apple' | 'resource' | 'u
 export interface FileType {
   readonly base: BaseType;
   readonly exec: boolean;
+  /** +w: the client leaves the file writable on sync. */
+  readonly writable: boolean;
   /** +k expands every keyword, +ko only $Id$ and $Header$; only text-like bases expand. */
   readonly keywords: 'all' | 'ko' | undefined;
 }
@@ -17,6 +19,7 @@ export interface FileType {
 const BASES = new Set<string>(['text', 'binary', 'symlink', 'apple', 'resource', 'unicode', 'utf8', 'utf16']);
 
 /** Legacy names (`p4 help filetypes`) for a base type plus modifiers. */
+// prettier-ignore
 const ALIASES: Record<string, string> = {
   ctext: 'text+C', cxtext: 'text+Cx', ktext: 'text+k', kxtext: 'text+kx', ltext: 'text+F', xltext: 'text+Fx',
   xtext: 'text+x', ubinary: 'binary+F', uxbinary: 'binary+Fx', xbinary: 'binary+x', tempobj: 'binary+Sw',
@@ -32,16 +35,18 @@ export function parseFileType(type: string): FileType {
   const [base, modifiers = '', ...extra] = (ALIASES[type] ?? type).split('+');
   if (!base || !BASES.has(base) || extra.length > 0) throw new Error(`unknown file type '${type}'`);
   let exec = false;
+  let writable = false;
   let keywords: FileType['keywords'];
-  for (let rest = modifiers; rest; ) {
+  for (let rest = modifiers; rest;) {
     const m = MODIFIER.exec(rest);
     if (!m) throw new Error(`unknown file type modifier in '${type}'`);
     if (m[0] === 'x') exec = true;
+    else if (m[0] === 'w') writable = true;
     else if (m[0] === 'k') keywords = 'all';
     else if (m[0] === 'ko') keywords = 'ko';
     rest = rest.slice(m[0].length);
   }
-  return { base: base as BaseType, exec, keywords: LINE_TEXT.has(base as BaseType) ? keywords : undefined };
+  return { base: base as BaseType, exec, writable, keywords: LINE_TEXT.has(base as BaseType) ? keywords : undefined };
 }
 
 /** Content goes out as `binary` records for these, `text` records for the rest. */
@@ -57,7 +62,11 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 export function storedForm(ft: FileType, content: string | Buffer | undefined, symlinkTarget: string | undefined): Buffer {
   if (ft.base === 'symlink') {
-    const target = symlinkTarget ?? Buffer.from(content ?? '').toString('utf8').split('\n')[0]!;
+    const target =
+      symlinkTarget ??
+      Buffer.from(content ?? '')
+        .toString('utf8')
+        .split('\n')[0]!;
     return Buffer.from(`${target}\n`);
   }
   const bytes = Buffer.from(content ?? '');

@@ -75,7 +75,8 @@ export function writeAll(fd: number, data: Buffer): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') sleepSync(1);
-      else if (code === 'EPIPE') process.exit(1); // the reader is gone, as SIGPIPE would end real p4
+      else if (code === 'EPIPE')
+        process.exit(1); // the reader is gone, as SIGPIPE would end real p4
       else throw err;
     }
   }

@@ -4,7 +4,7 @@
  * depends on o4-agent.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,8 @@ function answer(r, cfg) {
 }
 `;
 
+type RunAs = { readonly uid?: number; readonly gid?: number };
+
 interface Setup {
   readonly depot: FakeDepot;
   readonly root: string;
@@ -76,23 +78,33 @@ interface Setup {
   /** Raw request lines. */
   lines(): string[];
   configure(config: { fail?: string[]; crash?: string[]; checkFile?: Record<string, string> }): void;
-  p4(args: string[], opts?: { env?: Record<string, string>; spawn?: SpawnSyncOptions }): SpawnSyncReturns<Buffer>;
+  p4(args: string[], opts?: { env?: Record<string, string>; runAs?: RunAs }): SpawnSyncReturns<Buffer>;
   path(rel: string): string;
 }
 
 let setups = 0;
-function setup(files: SubmitFile[], client: { options?: string[]; lineEnd?: 'local' | 'unix' | 'win' | 'mac' | 'share'; view?: Array<[string, string]> } = {}): Setup {
+function setup(
+  files: SubmitFile[],
+  client: { options?: string[]; lineEnd?: 'local' | 'unix' | 'win' | 'mac' | 'share'; view?: Array<[string, string]>; unicode?: boolean } = {},
+): Setup {
   const dir = join(scratch, `s${++setups}`);
   const agentDir = join(dir, 'agent');
   mkdirSync(agentDir, { recursive: true });
   const agent = join(dir, 'agent.js');
   writeFileSync(agent, AGENT, { mode: 0o755 });
-  const depot = FakeDepot.create(join(dir, 'depot'), { port: PORT });
+  const depot = FakeDepot.create(join(dir, 'depot'), { port: PORT, unicode: client.unicode ?? false });
   if (files.length > 0) depot.submit(files, { user: 'alice' });
   const root = join(dir, 'ws');
-  depot.defineClient('ws', { root, view: client.view ?? [['//depot/main/...', '//ws/...']], options: client.options ?? ['altsync'], lineEnd: client.lineEnd ?? 'local', owner: 'alice' });
+  depot.defineClient('ws', {
+    root,
+    view: client.view ?? VIEW,
+    options: client.options ?? ['altsync'],
+    lineEnd: client.lineEnd ?? 'local',
+    owner: 'alice',
+  });
   const p4altsync = `${agent} ${agentDir}`;
-  const lines = () => (existsSync(join(agentDir, 'requests.jsonl')) ? readFileSync(join(agentDir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean) : []);
+  const lines = () =>
+    existsSync(join(agentDir, 'requests.jsonl')) ? readFileSync(join(agentDir, 'requests.jsonl'), 'utf8').split('\n').filter(Boolean) : [];
   return {
     depot,
     root,
@@ -105,7 +117,7 @@ function setup(files: SubmitFile[], client: { options?: string[]; lineEnd?: 'loc
       const env: NodeJS.ProcessEnv = {};
       for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('P4') && !k.startsWith('FAKE_P4_')) env[k] = v;
       Object.assign(env, { FAKE_P4_DEPOT: depot.dir, P4ALTSYNC: p4altsync, ...opts.env });
-      return spawnSync(P4, ['-p', PORT, '-u', 'alice', '-c', 'ws', ...args], { env, cwd: dir, ...opts.spawn });
+      return spawnSync(P4, ['-p', PORT, '-u', 'alice', '-c', 'ws', ...args], { env, cwd: dir, ...opts.runAs });
     },
     path: (rel) => join(root, rel),
   };
@@ -121,6 +133,11 @@ function expectedLine(command: string, vars: Record<string, string>): string {
   return encodeRequest({ ...vars, ...IDENTITY, altSync: command });
 }
 
+/** Three of THREE's files: one is excluded, one outside the view. */
+const VIEW: Array<[string, string]> = [
+  ['//depot/main/...', '//ws/...'],
+  ['-//depot/main/skip/...', '//ws/skip/...'],
+];
 const THREE: SubmitFile[] = [
   { depotFile: '//depot/main/a.c', content: 'one\ntwo\n' },
   { depotFile: '//depot/main/sub/run.sh', type: 'text+x', content: 'echo hi\n' },
@@ -132,23 +149,39 @@ const THREE: SubmitFile[] = [
 const md5Of = (depot: FakeDepot, file: string) => depot.revision(file)!.digest!;
 
 describe('fake p4 sync on an altsync client', () => {
-  const s = setup(THREE, { lineEnd: 'win', view: [['//depot/main/...', '//ws/...'], ['-//depot/main/skip/...', '//ws/skip/...']] });
+  const s = setup(THREE, { lineEnd: 'win' });
 
   it('sends check, then one add per mapped file with the RPC variables a 2023.1+ server sends', () => {
     const out = ok(s.p4(['sync']));
-    assert.equal(out, [
-      `//depot/main/a.c#1 - added as ${s.path('a.c')}`,
-      `//depot/main/data.bin#1 - added as ${s.path('data.bin')}`,
-      `//depot/main/sub/run.sh#1 - added as ${s.path('sub/run.sh')}`,
-      '',
-    ].join('\n'));
+    assert.equal(
+      out,
+      [
+        `//depot/main/a.c#1 - added as ${s.path('a.c')}`,
+        `//depot/main/data.bin#1 - added as ${s.path('data.bin')}`,
+        `//depot/main/sub/run.sh#1 - added as ${s.path('sub/run.sh')}`,
+        '',
+      ].join('\n'),
+    );
     const lines = s.lines();
     assert.equal(lines[0], expectedLine('check', { clientRoot: s.root }));
-    assert.equal(lines[1], expectedLine('add', {
-      path: s.path('a.c'), clientFile: '//ws/a.c', depotFile: '//depot/main/a.c', rev: '1', digest: md5Of(s.depot, '//depot/main/a.c'),
-      fileSize: '10', // the CRLF form this win client gets, not the 8 stored bytes
-      fileType: 'text', writable: 'false', executable: 'false', noclobber: 'true', keywords: '0', lineEnd: 'win', utf8bom: '1',
-    }));
+    assert.equal(
+      lines[1],
+      expectedLine('add', {
+        path: s.path('a.c'),
+        clientFile: '//ws/a.c',
+        depotFile: '//depot/main/a.c',
+        rev: '1',
+        digest: md5Of(s.depot, '//depot/main/a.c'),
+        fileSize: '10', // the CRLF form this win client gets, not the 8 stored bytes
+        fileType: 'text',
+        writable: 'false',
+        executable: 'false',
+        noclobber: 'true',
+        keywords: '0',
+        lineEnd: 'win',
+        utf8bom: '1',
+      }),
+    );
     assert.match(lines[1]!, /"fileSize":10,.*"rev":1,.*"writable":false/, 'numbers and booleans re-typed by the client');
     const [bin, sh] = s.requests().slice(2, 4);
     assert.equal(bin!['writable'], true, 'binary+w');
@@ -175,27 +208,55 @@ describe('fake p4 sync on an altsync client', () => {
   it('reports the have list as text and as -G stat records', () => {
     assert.equal(ok(s.p4(['have', '//ws/a.c'])), `//depot/main/a.c#1 - ${s.path('a.c')}\n`);
     const g = s.p4(['-G', 'have', `${s.root}/sub/...`]);
-    assert.deepEqual(g.stdout, marshalDict('stat', [['depotFile', '//depot/main/sub/run.sh'], ['clientFile', '//ws/sub/run.sh'], ['path', s.path('sub/run.sh')], ['haveRev', '1']]));
+    assert.deepEqual(
+      g.stdout,
+      marshalDict('stat', [
+        ['depotFile', '//depot/main/sub/run.sh'],
+        ['clientFile', '//ws/sub/run.sh'],
+        ['path', s.path('sub/run.sh')],
+        ['haveRev', '1'],
+      ]),
+    );
     assert.equal(s.p4(['have', '//depot/other/...']).stderr.toString(), '//depot/other/... - file(s) not on client.\n');
   });
 
   it('syncs to an older revision with add, and a file deleted at head with delete', () => {
-    s.depot.submit([{ depotFile: '//depot/main/a.c', content: 'one\ntwo\nthree\n' }]);
-    const toOld = s.depot.submit([{ depotFile: '//depot/main/sub/run.sh', action: 'delete' }]);
+    s.depot.submit([
+      { depotFile: '//depot/main/a.c', content: 'one\ntwo\nthree\n' },
+      { depotFile: '//depot/main/sub/run.sh', action: 'delete' },
+    ]);
     ok(s.p4(['sync']));
     assert.equal(ok(s.p4(['sync', '//depot/main/a.c#1'])), `//depot/main/a.c#1 - updating ${s.path('a.c')}\n`);
-    const add = s.requests().filter((r) => r['altSync'] === 'add').at(-1)!;
+    const add = s
+      .requests()
+      .filter((r) => r['altSync'] === 'add')
+      .at(-1)!;
     assert.equal(add['rev'], 1);
     assert.equal(add['digest'], s.depot.revision('//depot/main/a.c', 1)!.digest);
     const del = s.requests().find((r) => r['altSync'] === 'delete')!;
     assert.deepEqual(del, { altSync: 'delete', ...IDENTITY, path: s.path('sub/run.sh') }, 'no rmdir: the client has normdir');
-    assert.deepEqual(s.depot.have('ws').map((h) => [h.depotFile, h.rev]), [['//depot/main/a.c', 1], ['//depot/main/data.bin', 1]]);
-    assert.ok(toOld.change > 0);
+    assert.deepEqual(
+      s.depot.have('ws').map((h) => [h.depotFile, h.rev]),
+      [
+        ['//depot/main/a.c', 1],
+        ['//depot/main/data.bin', 1],
+      ],
+    );
   });
 
   it('-n previews and -k only records, neither talks to the agent', () => {
     const before = s.lines().length;
     assert.equal(ok(s.p4(['sync', '-n'])), `//depot/main/a.c#2 - updating ${s.path('a.c')}\n`);
+    const fileSize = String(s.depot.revision('//depot/main/a.c')!.fileSize);
+    const stat = marshalDict('stat', [
+      ['depotFile', '//depot/main/a.c'],
+      ['clientFile', '//ws/a.c'],
+      ['path', s.path('a.c')],
+      ['rev', '2'],
+      ['action', 'updated'],
+      ['fileSize', fileSize],
+    ]);
+    assert.deepEqual(s.p4(['-G', 'sync', '-n']).stdout, stat);
     assert.equal(s.depot.have('ws')[0]!.rev, 1);
     ok(s.p4(['sync', '-k', '//ws/a.c']));
     assert.equal(s.depot.have('ws')[0]!.rev, 2);
@@ -206,12 +267,15 @@ describe('fake p4 sync on an altsync client', () => {
 
   it('says why an argument names nothing', () => {
     const r = s.p4(['sync', '//depot/other/...', '//depot/nope/...', '/elsewhere/x']);
-    assert.equal(r.stderr.toString(), [
-      "Path '/elsewhere/x' is not under client's root '" + s.root + "'.",
-      '//depot/other/... - file(s) not in client view.',
-      '//depot/nope/... - no such file(s).',
-      '',
-    ].join('\n'));
+    assert.equal(
+      r.stderr.toString(),
+      [
+        "Path '/elsewhere/x' is not under client's root '" + s.root + "'.",
+        '//depot/other/... - file(s) not in client view.',
+        '//depot/nope/... - no such file(s).',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -222,7 +286,10 @@ describe('fake p4 sync: agent failures', () => {
     const r = s.p4(['sync']);
     assert.equal(r.status, 1);
     assert.equal(r.stderr.toString(), `AltSync Error: cannot add ${s.path('data.bin')}\n`);
-    assert.deepEqual(s.depot.have('ws').map((h) => h.depotFile), ['//depot/main/a.c', '//depot/main/sub/run.sh']);
+    assert.deepEqual(
+      s.depot.have('ws').map((h) => h.depotFile),
+      ['//depot/main/a.c', '//depot/main/sub/run.sh'],
+    );
   });
 
   it('sends rmdir with delete on an rmdir client', () => {
@@ -239,8 +306,14 @@ describe('fake p4 sync: agent failures', () => {
     const r = s.p4(['sync']);
     assert.equal(r.status, 1);
     assert.equal(r.stderr.toString(), 'AltSync Error: Invalid JSON response: \nwrite: command: Broken pipe\n');
-    assert.deepEqual(s.requests().map((q) => q['altSync']), ['check', 'add', 'add', 'quit']);
-    assert.deepEqual(s.depot.have('ws').map((h) => h.depotFile), ['//depot/main/sub/run.sh']);
+    assert.deepEqual(
+      s.requests().map((q) => q['altSync']),
+      ['check', 'add', 'add', 'quit'],
+    );
+    assert.deepEqual(
+      s.depot.have('ws').map((h) => h.depotFile),
+      ['//depot/main/sub/run.sh'],
+    );
     assert.equal(readFileSync(join(s.agentDir, 'pids'), 'utf8').trim().split('\n').length, 2);
   });
 
@@ -248,8 +321,21 @@ describe('fake p4 sync: agent failures', () => {
     const s = setup(THREE);
     const r = s.p4(['sync', '//ws/a.c'], { env: { P4ALTSYNC: join(s.root, 'no-such-agent') } });
     assert.equal(r.status, 1);
-    assert.equal(r.stderr.toString(), `AltSync Error: Failed to start AltSync agent.\nExecution Failed: ${join(s.root, 'no-such-agent')}: No such file or directory\n`);
+    assert.equal(
+      r.stderr.toString(),
+      `AltSync Error: Failed to start AltSync agent.\nExecution Failed: ${join(s.root, 'no-such-agent')}: No such file or directory\n`,
+    );
     assert.deepEqual(s.depot.have('ws'), []);
+  });
+
+  it('sends the numeric client charset on a Unicode server only', () => {
+    const s = setup([{ depotFile: '//depot/main/u.txt', type: 'unicode', content: 'café\n' }], { unicode: true });
+    ok(s.p4(['sync'], { env: { P4CHARSET: 'iso8859-1' } }));
+    const add = s.requests()[1]!;
+    assert.equal(add['charset'], 2);
+    assert.equal(add['fileSize'], 5, 'café in ISO 8859-1');
+    ok(s.p4(['-C', 'utf8', 'sync', '-f']));
+    assert.equal(s.requests().at(-2)!['charset'], 1);
   });
 
   it('quits the agent and waits for it to exit', () => {
@@ -294,7 +380,13 @@ describe('fake p4 without P4ALTSYNC', () => {
   });
 
   it('deletes files and prunes empty directories with rmdir', () => {
-    const s = setup([{ depotFile: '//depot/main/d/e/f.txt', content: 'f\n' }, { depotFile: '//depot/main/g.txt', content: 'g\n' }], { options: ['noaltsync', 'rmdir'] });
+    const s = setup(
+      [
+        { depotFile: '//depot/main/d/e/f.txt', content: 'f\n' },
+        { depotFile: '//depot/main/g.txt', content: 'g\n' },
+      ],
+      { options: ['noaltsync', 'rmdir'] },
+    );
     ok(s.p4(['sync']));
     assert.ok(existsSync(s.path('d/e/f.txt')));
     s.depot.submit([{ depotFile: '//depot/main/d/e/f.txt', action: 'delete' }]);
@@ -334,7 +426,14 @@ describe('fake p4 edit, opened, revert', () => {
     const before = s.lines().length;
     assert.equal(ok(s.p4(['edit', 'ws/sub/run.sh'])), '//depot/main/sub/run.sh#1 - opened for edit\n');
     assert.deepEqual(s.lines().slice(before + 1, -1), [
-      expectedLine('chmod', { path: s.path('sub/run.sh'), clientFile: '//ws/sub/run.sh', depotFile: '//depot/main/sub/run.sh', rev: '1', writable: 'true', executable: 'true' }),
+      expectedLine('chmod', {
+        path: s.path('sub/run.sh'),
+        clientFile: '//ws/sub/run.sh',
+        depotFile: '//depot/main/sub/run.sh',
+        rev: '1',
+        writable: 'true',
+        executable: 'true',
+      }),
     ]);
     assert.notEqual(statSync(s.path('sub/run.sh')).mode & 0o200, 0);
     assert.deepEqual(s.depot.opened('ws'), [{ depotFile: '//depot/main/sub/run.sh', clientFile: '//ws/sub/run.sh', rev: 1, action: 'edit' }]);
@@ -346,7 +445,10 @@ describe('fake p4 edit, opened, revert', () => {
     const r = s.p4(['edit', '//ws/a.c']);
     assert.equal(r.status, 1);
     assert.equal(r.stderr.toString(), `AltSync Error: cannot chmod ${s.path('a.c')}\n`);
-    assert.deepEqual(s.depot.opened('ws').map((o) => o.depotFile), ['//depot/main/sub/run.sh']);
+    assert.deepEqual(
+      s.depot.opened('ws').map((o) => o.depotFile),
+      ['//depot/main/sub/run.sh'],
+    );
     s.configure({});
   });
 
@@ -362,34 +464,57 @@ describe('fake p4 edit, opened, revert', () => {
 });
 
 describe('fake p4 diff and reconcile: checkFile', () => {
-  const files: SubmitFile[] = ['same', 'virtual', 'missing', 'changed', 'intact'].map((n) => ({ depotFile: `//depot/main/${n}.txt`, content: `${n}\n` }));
+  const files: SubmitFile[] = ['same', 'virtual', 'missing', 'changed', 'intact'].map((n) => ({
+    depotFile: `//depot/main/${n}.txt`,
+    content: `${n}\n`,
+  }));
   const s = setup(files);
   ok(s.p4(['sync']));
   // The agent's placeholders are empty files. The real content goes into the two files it reports
   // as hydrated (`exists`); one of them is then changed.
-  writeFileSync(s.path('intact.txt'), 'intact\n');
-  writeFileSync(s.path('changed.txt'), 'edited\n');
+  for (const [name, text] of [
+    ['intact.txt', 'intact\n'],
+    ['changed.txt', 'edited\n'],
+  ] as const) {
+    chmodSync(s.path(name), 0o644);
+    writeFileSync(s.path(name), text);
+  }
   // same/virtual files hold content that differs and cannot be read: reading them would show.
   for (const n of ['same', 'virtual']) chmodSync(s.path(`${n}.txt`), 0o000);
   s.configure({ checkFile: { [s.path('same.txt')]: 'same', [s.path('virtual.txt')]: 'virtual', [s.path('missing.txt')]: 'missing' } });
   // As root every file is readable: run the fake p4 (and so the agent) as nobody instead.
-  const unprivileged: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const unprivileged: RunAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   if (unprivileged.uid !== undefined) {
-    for (const d of [s.depot.dir, s.agentDir]) chmodSync(d, 0o777);
-    chmodSync(join(s.depot.dir, '..'), 0o755);
-    chmodSync(join(s.agentDir, 'requests.jsonl'), 0o666);
-    chmodSync(join(s.agentDir, 'pids'), 0o666);
+    for (const f of ['requests.jsonl', 'pids']) chmodSync(join(s.agentDir, f), 0o666);
+    chmodSync(join(s.depot.dir, 'invocations.log'), 0o666);
   }
-  const asUser = (args: string[]) => s.p4(args, { spawn: unprivileged });
+  const asUser = (args: string[]) => s.p4(args, { runAs: unprivileged });
 
   it('diff -se: missing/same/virtual answers are taken without reading; exists reads and compares digests', () => {
     const before = s.lines().length;
     assert.equal(ok(asUser(['diff', '-se'])), `${s.path('changed.txt')}\n`);
-    const sent = s.requests().slice(before).filter((r) => r['altSync'] === 'checkFile');
-    assert.deepEqual(sent[0], { altSync: 'checkFile', ...IDENTITY, path: s.path('changed.txt'), clientDepotFile: '//depot/main/changed.txt', clientDepotRev: 1, digest: md5Of(s.depot, '//depot/main/changed.txt') });
+    const sent = s
+      .requests()
+      .slice(before)
+      .filter((r) => r['altSync'] === 'checkFile');
+    assert.deepEqual(sent[0], {
+      altSync: 'checkFile',
+      ...IDENTITY,
+      path: s.path('changed.txt'),
+      clientDepotFile: '//depot/main/changed.txt',
+      clientDepotRev: 1,
+      digest: md5Of(s.depot, '//depot/main/changed.txt'),
+    });
     assert.equal(sent.length, 5);
-    const answers = s.depot.invocations().at(-1)!.altsync.filter((x) => x.command === 'checkFile').map((x) => [x.path, JSON.parse(x.reply).checkFile]);
-    assert.deepEqual(answers, ['changed', 'intact', 'missing', 'same', 'virtual'].map((n) => [s.path(`${n}.txt`), n === 'changed' || n === 'intact' ? 'exists' : n]));
+    const answers = s.depot
+      .invocations()
+      .at(-1)!
+      .altsync.filter((x) => x.command === 'checkFile')
+      .map((x) => [x.path, JSON.parse(x.reply).checkFile]);
+    assert.deepEqual(
+      answers,
+      ['changed', 'intact', 'missing', 'same', 'virtual'].map((n) => [s.path(`${n}.txt`), n === 'changed' || n === 'intact' ? 'exists' : n]),
+    );
   });
 
   it('diff -sd lists what the agent says is missing', () => {
@@ -397,7 +522,6 @@ describe('fake p4 diff and reconcile: checkFile', () => {
   });
 
   it('an exists answer for an unreadable file is an error line for that file, not a crash', () => {
-    if (unprivileged.uid === undefined && process.getuid?.() === 0) return;
     s.configure({ checkFile: {} });
     const r = asUser(['diff', '-se', '//ws/same.txt', '//ws/changed.txt']);
     assert.equal(r.status, 1);
@@ -410,7 +534,10 @@ describe('fake p4 diff and reconcile: checkFile', () => {
     s.configure({ fail: [s.path('intact.txt'), s.path('changed.txt')] });
     const r = asUser(['diff', '-se', '//ws/intact.txt', '//ws/changed.txt']);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr.toString(), `AltSync Error: cannot checkFile ${s.path('intact.txt')}\nAltSync Error: cannot checkFile ${s.path('changed.txt')}\n`);
+    assert.equal(
+      r.stderr.toString(),
+      `AltSync Error: cannot checkFile ${s.path('intact.txt')}\nAltSync Error: cannot checkFile ${s.path('changed.txt')}\n`,
+    );
     assert.equal(r.stdout.toString(), `${s.path('changed.txt')}\n`);
     s.configure({ checkFile: { [s.path('same.txt')]: 'same', [s.path('virtual.txt')]: 'virtual', [s.path('missing.txt')]: 'missing' } });
   });
@@ -428,34 +555,45 @@ describe('fake p4 diff and reconcile: checkFile', () => {
     assert.equal(ok(s.p4(['diff', '-sa'])), `${s.path('changed.txt')}\n`);
     assert.equal(ok(s.p4(['diff'])), `==== //depot/main/changed.txt#1 - ${s.path('changed.txt')} ====\n`);
     assert.equal(ok(s.p4(['revert', '-a'])), '//depot/main/intact.txt#1 - was edit, reverted\n');
-    assert.deepEqual(s.depot.opened('ws').map((o) => o.depotFile), ['//depot/main/changed.txt']);
+    assert.deepEqual(
+      s.depot.opened('ws').map((o) => o.depotFile),
+      ['//depot/main/changed.txt'],
+    );
   });
 });
 
 describe('fake p4 client views and specs', () => {
   it('later lines win, - lines exclude, wildcards carry over by kind, order or number', () => {
-    const view = new ClientView([
-      ['//depot/main/...', '//ws/...'],
-      ['-//depot/main/secret/...', '//ws/secret/...'],
-      ['//depot/main/secret/ok.txt', '//ws/secret/ok.txt'],
-      ['//depot/lib/%%1/%%2.h', '//ws/inc/%%2/%%1.h'],
-      ['//depot/docs/*.md', '//ws/md/*.txt'],
-    ], 'ws');
+    const view = new ClientView(
+      [
+        ['//depot/main/...', '//ws/...'],
+        ['-//depot/main/secret/...', '//ws/secret/...'],
+        ['//depot/main/secret/ok.txt', '//ws/secret/ok.txt'],
+        ['//depot/lib/%%1/%%2.h', '//ws/inc/%%2/%%1.h'],
+        ['//depot/docs/*.md', '//ws/md/*.txt'],
+      ],
+      'ws',
+    );
     assert.equal(view.toClient('//depot/main/a/b.c'), '//ws/a/b.c');
     assert.equal(view.toClient('//depot/main/secret/key'), undefined);
     assert.equal(view.toClient('//depot/main/secret/ok.txt'), '//ws/secret/ok.txt');
     assert.equal(view.toClient('//depot/lib/net/sock.h'), '//ws/inc/sock/net.h');
-    assert.equal(view.toDepot('//ws/inc/sock/net.h'), '//depot/lib/net/sock.h');
+    assert.equal(view.toClient('//depot/main/inc/sock/net.h'), undefined, 'its client path maps back to //depot/lib');
     assert.equal(view.toClient('//depot/docs/a.md'), '//ws/md/a.txt');
     assert.equal(view.toClient('//depot/docs/sub/a.md'), undefined, '* stays in one directory');
     assert.equal(view.toClient('//depot/other/x'), undefined);
   });
 
   it('a name maps only if it maps back: a later line claiming the same client path hides the earlier', () => {
-    const view = new ClientView([['//depot/a/...', '//ws/...'], ['//depot/b/...', '//ws/...']], 'ws');
+    const view = new ClientView(
+      [
+        ['//depot/a/...', '//ws/...'],
+        ['//depot/b/...', '//ws/...'],
+      ],
+      'ws',
+    );
     assert.equal(view.toClient('//depot/a/x.c'), undefined);
     assert.equal(view.toClient('//depot/b/x.c'), '//ws/x.c');
-    assert.equal(view.toDepot('//ws/x.c'), '//depot/b/x.c');
   });
 
   it('rejects unbalanced wildcards and foreign client paths', () => {
@@ -465,36 +603,49 @@ describe('fake p4 client views and specs', () => {
   });
 
   it('client -o prints the spec form', () => {
-    const s = setup([], { options: ['altsync', 'rmdir'], lineEnd: 'unix', view: [['//depot/main/...', '//ws/...'], ['-//depot/main/a b/...', '//ws/a b/...']] });
-    assert.equal(ok(s.p4(['client', '-o'])), [
-      '# A Perforce Client Specification.',
-      '',
-      'Client:\tws',
-      '',
-      'Owner:\talice',
-      '',
-      'Description:\n\tCreated by alice.',
-      '',
-      `Root:\t${s.root}`,
-      '',
-      'Options:\tnoallwrite noclobber nocompress unlocked nomodtime rmdir altsync',
-      '',
-      'SubmitOptions:\tsubmitunchanged',
-      '',
-      'LineEnd:\tunix',
-      '',
-      'View:',
-      '\t//depot/main/... //ws/...',
-      '\t"-//depot/main/a b/..." "//ws/a b/..."',
-      '',
-      '',
-    ].join('\n'));
+    const s = setup([], {
+      options: ['altsync', 'rmdir'],
+      lineEnd: 'unix',
+      view: [
+        ['//depot/main/...', '//ws/...'],
+        ['-//depot/main/a b/...', '//ws/a b/...'],
+      ],
+    });
+    assert.equal(
+      ok(s.p4(['client', '-o'])),
+      [
+        '# A Perforce Client Specification.',
+        '',
+        'Client:\tws',
+        '',
+        'Owner:\talice',
+        '',
+        'Description:\n\tCreated by alice.',
+        '',
+        `Root:\t${s.root}`,
+        '',
+        'Options:\tnoallwrite noclobber nocompress unlocked nomodtime rmdir altsync',
+        '',
+        'SubmitOptions:\tsubmitunchanged',
+        '',
+        'LineEnd:\tunix',
+        '',
+        'View:',
+        '\t//depot/main/... //ws/...',
+        '\t"-//depot/main/a b/..." "//ws/a b/..."',
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('the altsync option cannot change while the have list is not empty', () => {
     const s = setup(THREE, { options: ['noaltsync'] });
     ok(s.p4(['sync']));
-    assert.throws(() => s.depot.defineClient('ws', { root: s.root, view: [['//depot/main/...', '//ws/...']], options: ['altsync'] }), /Cannot change client 'altSync' option/);
+    assert.throws(
+      () => s.depot.defineClient('ws', { root: s.root, view: [['//depot/main/...', '//ws/...']], options: ['altsync'] }),
+      /Cannot change client 'altSync' option/,
+    );
     assert.ok(lstatSync(s.path('a.c')).isFile());
   });
 });

@@ -1,3 +1,4 @@
+import type { AltsyncSession } from '../altsync-session.js';
 import type { ClientUser } from '../client-user.js';
 import type { FakeDepot } from '../depot.js';
 import type { Failures } from '../failures.js';
@@ -9,10 +10,13 @@ export interface CommandContext {
   readonly depot: FakeDepot;
   readonly options: GlobalOptions;
   readonly failures: Failures;
+  /** The run's P4ALTSYNC agent connection, shared by all batches. */
+  readonly altsync: AltsyncSession;
 }
 
 export interface Command {
   /** Answered before authentication and charset checks, as the real server answers `info`. */
   readonly anonymous: boolean;
-  run(ctx: CommandContext, args: readonly string[]): void;
+  /** Workspace commands talk to the agent, hence may be asynchronous. */
+  run(ctx: CommandContext, args: readonly string[]): void | Promise<void>;
 }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { charsetName, UnmappableCharacter } from '../charsets.js';
-import { E_FAILED, EV_CLIENT, EV_USAGE, type ClientUser } from '../client-user.js';
+import { charsetName } from '../charsets.js';
+import { clientContent, fileMode, writeClientContent, writeFailure } from '../client-file.js';
+import { E_FAILED, EV_CLIENT, EV_USAGE } from '../client-user.js';
 import type { RevisionInfo } from '../depot.js';
-import { replaceFile, replaceWithSymlink } from '../atomic-file.js';
 import { corrupted } from '../failures.js';
 import { resolveFileArg } from '../file-args.js';
-import { clientForm, parseFileType, sentAsBinary, UnsupportedCharset, type FileType, type LineEnd } from '../filetypes.js';
+import { parseFileType, sentAsBinary, type FileType, type LineEnd } from '../filetypes.js';
 import { expandKeywords } from '../keywords.js';
 import type { Command, CommandContext } from './command.js';
 
@@ -57,7 +57,16 @@ export const print: Command = {
 const LINE_ENDS = new Set(['unix', 'win', 'mac', 'share', 'local']);
 
 function parseFlags(args: readonly string[]): { flags: PrintFlags; files: readonly string[] } | { usage: string } {
-  const flags: PrintFlags = { all: false, quiet: false, noKeywords: false, max: -1, lineEnd: undefined, utf8bom: 1, charset: undefined, output: undefined };
+  const flags: PrintFlags = {
+    all: false,
+    quiet: false,
+    noKeywords: false,
+    max: -1,
+    lineEnd: undefined,
+    utf8bom: 1,
+    charset: undefined,
+    output: undefined,
+  };
   let i = 0;
   for (; i < args.length && args[i]!.startsWith('-') && args[i]!.length > 1; i++) {
     const flag = args[i]!;
@@ -139,34 +148,18 @@ function writeLocalFile(ctx: CommandContext, ft: FileType, content: Buffer, flag
   const { ui, depot, options } = ctx;
   const path = resolve(options.cwd, output);
   try {
-    if (ft.base === 'symlink') {
-      const newline = content.indexOf(0x0a);
-      const target = newline < 0 ? content : content.subarray(0, newline);
-      replaceWithSymlink(path, (corrupt ? corrupted(target) : target).toString('utf8'));
-      return;
-    }
-    const bytes = clientForm(ft, content, {
+    const written = clientContent(ft, content, {
       lineEnd: flags.lineEnd ?? depot.client(options.client)?.lineEnd ?? 'local',
       utf8bom: flags.utf8bom,
       charset: charsetName(flags.charset ?? options.charset ?? 'utf8'),
     });
-    replaceFile(path, corrupt ? corrupted(bytes) : bytes, ft.exec ? 0o777 : 0o666);
+    const delivered = !corrupt
+      ? written
+      : 'symlink' in written
+        ? { symlink: corrupted(Buffer.from(written.symlink)).toString('utf8') }
+        : { bytes: corrupted(written.bytes) };
+    writeClientContent(path, delivered, fileMode(ft.exec, true));
   } catch (err) {
-    clientFailure(ui, err, path);
+    ui.message({ text: writeFailure(err, path), severity: E_FAILED, generic: EV_CLIENT });
   }
-}
-
-function clientFailure(ui: ClientUser, err: unknown, path: string): void {
-  let text: string;
-  if (err instanceof UnsupportedCharset) text = err.message;
-  else if (err instanceof UnmappableCharacter) text = `Translation of file content failed near line ${err.line} file ${path}`;
-  else if ((err as NodeJS.ErrnoException).code) text = `open for write: ${path}: ${systemMessage(err as Error)}`;
-  else throw err;
-  ui.message({ text, severity: E_FAILED, generic: EV_CLIENT });
-}
-
-/** "EACCES: permission denied, open '/x'" → "Permission denied", as strerror words it. */
-function systemMessage(err: Error): string {
-  const words = /^\w+: ([^,]+)/.exec(err.message)?.[1] ?? err.message;
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
