@@ -35,7 +35,8 @@ export function exitCodeFor(code: O4ErrorCode): number {
 export function hintFor(code: O4ErrorCode, message = ''): string | undefined {
   switch (code) {
     case 'CONFIG':
-      return 'check the file with: o4-agent config list';
+      // Not `config list`: it reads the same broken file. `config unset` repairs it (see cli/context.ts).
+      return 'edit the file, or reset the setting to its default with: o4-agent config unset KEY';
     case 'LEDGER':
       return 'another o4-agent may hold the ledger, or its disk is full; o4-agent logs shows details';
     case 'P4':
@@ -43,6 +44,8 @@ export function hintFor(code: O4ErrorCode, message = ''): string | undefined {
     case 'DAEMON':
       if (/already running/.test(message)) return 'o4-agent daemon status shows it; o4-agent daemon stop stops it';
       if (/not running/.test(message)) return 'start it with: o4-agent daemon start   (or: systemctl --user start o4-agent)';
+      if (/belongs to uid/.test(message)) return 'another user made that socket: remove it, then start the daemon (o4-agent daemon start)';
+      if (/did not answer/.test(message)) return 'the daemon is busy or hung: o4-agent logs shows what it does; systemctl --user restart o4-agent';
       return 'o4-agent logs shows what the daemon reported';
     case 'UNKNOWN_WORKSPACE':
       return 'o4-agent learns a workspace when p4 sync runs with P4ALTSYNC set';

@@ -113,11 +113,14 @@ export const VERBS: readonly Verb[] = [
     builder: (y) =>
       y
         .positional('action', {
-          choices: ['run', 'start', 'stop', 'status', 'pause', 'resume', 'reload'] as const,
-          describe: 'run: in the foreground (what systemd runs); start: in the background',
+          choices: ['run', 'start', 'stop', 'status', 'pause', 'resume', 'reload', 'install-unit'] as const,
+          describe: 'run: in the foreground (what systemd runs); start: in the background; install-unit: write the systemd user unit',
         })
+        .option('enable', { type: 'boolean', describe: 'with install-unit: also enable and start it (systemctl --user enable --now)' })
+        .option('print', { type: 'boolean', describe: 'with install-unit: print the unit instead of writing it' })
+        .option('unit-dir', { type: 'string', describe: 'with install-unit: where to write it (default ~/.config/systemd/user)' })
         .example('$0 daemon start', 'start it in the background')
-        .example('systemctl --user enable --now o4-agent', 'or let systemd run it (see docs/user-guide.md)'),
+        .example('$0 daemon install-unit --enable', 'or let systemd run it from now on (see docs/user-guide.md)'),
     load: () => import('./commands/daemon.js'),
   },
 ];

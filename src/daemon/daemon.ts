@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig, type Config } from '../config/config.js';
 import type { AgentPaths } from '../config/paths.js';
@@ -14,7 +14,7 @@ import { EditDetector, type Examined } from './edit-detector.js';
 import { HydrationQueue, type Priority } from './hydration-queue.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import type { DaemonRequest, DaemonStatus } from './protocol.js';
-import { daemonPaths, type DaemonPaths } from './runtime-paths.js';
+import { daemonPaths, type Announcement, type DaemonPaths } from './runtime-paths.js';
 import { SocketServer } from './socket-server.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
@@ -80,8 +80,7 @@ export class Daemon {
   private async begin(): Promise<void> {
     this.server = new SocketServer(this.runtime.socket, (req) => this.handle(req), this.log);
     await this.server.listen();
-    mkdirSync(dirname(this.runtime.pidFile), { recursive: true, mode: 0o700 });
-    writeFileSync(this.runtime.pidFile, `${process.pid}\n`);
+    announce(this.runtime, { pid: process.pid, socket: this.runtime.socket });
     this.queue.start();
     await this.discoverWorkspaces();
     this.timers.push(setInterval(() => void this.discoverWorkspaces(), DISCOVERY_MS));
@@ -104,7 +103,7 @@ export class Daemon {
       this.hydrator?.close();
       this.ledger.close();
       try {
-        unlinkSync(this.runtime.pidFile);
+        unlinkSync(this.runtime.announceFile);
       } catch {
         // not written
       }
@@ -317,6 +316,14 @@ export class Daemon {
     this.lastError = { message, at: Date.now() };
     this.log.error({}, message);
   }
+}
+
+/** Written whole (rename) so a client never reads half an announcement. */
+function announce(runtime: DaemonPaths, a: Announcement): void {
+  mkdirSync(dirname(runtime.announceFile), { recursive: true, mode: 0o700 });
+  const tmp = `${runtime.announceFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(a)}\n`, { mode: 0o600 });
+  renameSync(tmp, runtime.announceFile);
 }
 
 /** Tells systemd (Type=notify, NotifyAccess=all) about readiness; nothing outside systemd. */

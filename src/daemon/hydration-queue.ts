@@ -92,16 +92,23 @@ export class HydrationQueue {
     while (this.running) {
       const batch = this.paused ? undefined : this.take();
       if (!batch) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          // Re-check now and then: the breaker's cooldown ends without anyone calling.
-          setTimeout(resolve, 5000).unref();
-        });
-        this.wake = undefined;
+        await this.idle(5000);
         continue;
       }
-      await this.hydrateBatch(batch);
+      const progressed = await this.hydrateBatch(batch);
+      // Only files that need the server, and the breaker is open: wait for its cooldown (or new
+      // work) instead of spinning over the same deferred batch.
+      if (!progressed) await this.idle(Math.max(0, Math.min(this.openUntil - Date.now(), 5000)));
     }
+  }
+
+  /** Sleeps until new work, a resume, a stop, or the timeout: the breaker's cooldown ends unannounced. */
+  private async idle(timeoutMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      setTimeout(resolve, timeoutMs).unref();
+    });
+    this.wake = undefined;
   }
 
   private take(): { priority: Priority; items: Item[] } | undefined {
@@ -119,7 +126,8 @@ export class HydrationQueue {
     return undefined;
   }
 
-  private async hydrateBatch(batch: { priority: Priority; items: Item[] }): Promise<void> {
+  /** False when nothing could be done for the batch but defer it. */
+  private async hydrateBatch(batch: { priority: Priority; items: Item[] }): Promise<boolean> {
     const targets: HydrationTarget[] = [];
     const workspaces = new Map<number, Workspace | undefined>();
     for (const item of batch.items) {
@@ -128,7 +136,7 @@ export class HydrationQueue {
       const rec = ws && this.ledger.file(item.wsId, item.rel);
       if (ws && rec?.state === 'placeholder') targets.push(Hydrator.target(ws, rec));
     }
-    if (targets.length === 0) return;
+    if (targets.length === 0) return true;
     this.active = targets.length;
     this.abort = new AbortController();
     const allowServer = !this.breaker().open;
@@ -154,6 +162,7 @@ export class HydrationQueue {
     }
     // Deferred and interrupted files go back where they came from, for later.
     if (deferred.length > 0 && this.running) this.enqueue(deferred, batch.priority);
+    return deferred.length < targets.length;
   }
 
   /** Consecutive batches in which the server failed every file it was asked for open the breaker. */

@@ -1,7 +1,9 @@
 import { lstatSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { O4Error, errnoCode } from '../errors.js';
+import type { AgentPaths } from '../config/paths.js';
 import { responseSchema, type DaemonMethod } from './protocol.js';
+import { daemonPaths, daemonSocket } from './runtime-paths.js';
 
 /**
  * Talks to a running daemon. Every failure to reach it is a DAEMON error that says so plainly;
@@ -16,6 +18,11 @@ export class DaemonClient {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.failAll(new O4Error('DAEMON', 'the daemon closed the connection')));
     socket.on('error', (err) => this.failAll(new O4Error('DAEMON', `daemon connection failed: ${err.message}`)));
+  }
+
+  /** Connects to the daemon serving this state directory, wherever it announced its socket. */
+  static open(paths: AgentPaths, env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<DaemonClient> {
+    return DaemonClient.connect(daemonSocket(daemonPaths(paths, env)), timeoutMs);
   }
 
   static async connect(path: string, timeoutMs = 2000): Promise<DaemonClient> {
@@ -33,7 +40,7 @@ export class DaemonClient {
       s.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const notRunning = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
-        reject(new O4Error('DAEMON', notRunning ? 'the o4-agent daemon is not running' : `cannot reach the daemon at ${path}: ${err.message}`));
+        reject(notRunning ? daemonNotRunning() : new O4Error('DAEMON', `cannot reach the daemon at ${path}: ${err.message}`));
       });
     });
     return new DaemonClient(socket);
@@ -88,6 +95,15 @@ export class DaemonClient {
   }
 }
 
+/** Nothing listens: unlike a daemon that hangs or a socket that is not ours, callers may do without. */
+function daemonNotRunning(): O4Error {
+  return new O4Error('DAEMON', 'the o4-agent daemon is not running', { notRunning: true });
+}
+
+export function isDaemonNotRunning(err: unknown): boolean {
+  return err instanceof O4Error && err.code === 'DAEMON' && err.context['notRunning'] === true;
+}
+
 /** A socket another user could have put there is refused before we talk to it. */
 function checkSocketOwner(path: string): void {
   try {
@@ -96,7 +112,7 @@ function checkSocketOwner(path: string): void {
     if (uid !== undefined && st.uid !== uid) throw new O4Error('DAEMON', `${path} belongs to uid ${st.uid}, not to this user; refusing to use it`);
   } catch (err) {
     if (err instanceof O4Error) throw err;
-    if (errnoCode(err) === 'ENOENT') throw new O4Error('DAEMON', 'the o4-agent daemon is not running');
+    if (errnoCode(err) === 'ENOENT') throw daemonNotRunning();
     throw new O4Error('DAEMON', `cannot reach the daemon at ${path}: ${(err as Error).message}`);
   }
 }

@@ -50,6 +50,8 @@ export class WorkspaceWatcher {
       interval: this.options.pollIntervalMs,
       binaryInterval: this.options.pollIntervalMs,
       atomic: true,
+      // Placeholders are mode 000 (placeholders.mode "unreadable"): chokidar would skip them.
+      ignorePermissionErrors: true,
       ignored: (path: string) => isTempName(basename(path)),
     });
     this.watcher = watcher;

@@ -3,9 +3,9 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { O4Error } from '../../errors.js';
 import { Daemon } from '../../daemon/daemon.js';
-import type { DaemonStatus } from '../../daemon/protocol.js';
-import { daemonPaths } from '../../daemon/runtime-paths.js';
-import { DaemonClient } from '../../daemon/socket-client.js';
+import type { DaemonMethod, DaemonStatus } from '../../daemon/protocol.js';
+import { DaemonClient, isDaemonNotRunning } from '../../daemon/socket-client.js';
+import { installUserUnit, renderUserUnit, userUnitDir } from '../../daemon/systemd-unit.js';
 import { FileLog } from '../../log/logger.js';
 import { prettyLine } from '../../log/pretty.js';
 import { packageRoot } from '../../module-paths.js';
@@ -15,7 +15,10 @@ import { formatCount, formatDuration } from '../format.js';
 import { printJson, runVerb } from '../verb.js';
 
 interface DaemonArgs extends GlobalArgs {
-  action: 'run' | 'start' | 'stop' | 'status' | 'pause' | 'resume' | 'reload';
+  action: 'run' | 'start' | 'stop' | 'status' | 'pause' | 'resume' | 'reload' | 'install-unit';
+  enable?: boolean;
+  print?: boolean;
+  unitDir?: string;
 }
 
 export function run(args: DaemonArgs): Promise<number> {
@@ -33,6 +36,8 @@ export function run(args: DaemonArgs): Promise<number> {
       case 'resume':
       case 'reload':
         return control(ctx, args.action);
+      case 'install-unit':
+        return installUnit(ctx, args);
     }
   });
 }
@@ -100,12 +105,7 @@ async function stop(ctx: CliContext): Promise<number> {
     else ctx.out.write('the daemon is not running\n');
     return EXIT.OK;
   }
-  const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket);
-  try {
-    await client.request('stop');
-  } finally {
-    client.close();
-  }
+  await askDaemon(ctx, 'stop');
   for (let waited = 0; waited < 30_000; waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
     if (!(await ping(ctx))) {
@@ -140,15 +140,43 @@ async function control(ctx: CliContext, action: 'pause' | 'resume' | 'reload'): 
   return EXIT.OK;
 }
 
+async function installUnit(ctx: CliContext, args: DaemonArgs): Promise<number> {
+  const home = args.home ?? ctx.env['O4_AGENT_HOME'];
+  if (args.print) {
+    ctx.out.write(renderUserUnit({ home }));
+    return EXIT.OK;
+  }
+  const result = installUserUnit(args.unitDir ?? userUnitDir(ctx.env), { home, enable: args.enable ?? false });
+  if (ctx.json) {
+    printJson(ctx, result);
+    return result.systemctl === 'reloaded' || result.systemctl === 'enabled' || result.systemctl === 'unavailable' ? EXIT.OK : EXIT.DAEMON;
+  }
+  ctx.out.write(`${result.changed ? 'wrote' : 'unchanged:'} ${result.path}\n`);
+  switch (result.systemctl) {
+    case 'enabled':
+      ctx.out.write('enabled and started: systemctl --user status o4-agent\n');
+      return EXIT.OK;
+    case 'reloaded':
+      ctx.out.write('next: systemctl --user enable --now o4-agent\n');
+      return EXIT.OK;
+    case 'unavailable':
+      ctx.out.write('no systemd user manager answers here; on a machine with one: systemctl --user enable --now o4-agent\n');
+      return EXIT.OK;
+    default:
+      throw new O4Error('DAEMON', `systemctl --user failed: ${result.systemctl}`);
+  }
+}
+
 /** One request to the running daemon; a DAEMON error says plainly when it does not run. */
 export async function askDaemon(
   ctx: CliContext,
-  method: 'pause' | 'resume' | 'reload' | 'hydrate',
+  method: DaemonMethod,
   params?: Record<string, unknown>,
+  timeouts: { connectMs?: number; answerMs?: number } = {},
 ): Promise<unknown> {
-  const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket);
+  const client = await DaemonClient.open(ctx.paths, ctx.env, timeouts.connectMs);
   try {
-    return await client.request(method, params);
+    return await client.request(method, params, timeouts.answerMs);
   } finally {
     client.close();
   }
@@ -172,30 +200,19 @@ export function describeDaemon(s: DaemonStatus): string {
 
 /** The running daemon's identity, or undefined when none answers. */
 async function ping(ctx: CliContext): Promise<{ pid: number } | undefined> {
-  try {
-    const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket, 1000);
-    try {
-      return (await client.request('ping', undefined, 2000)) as { pid: number };
-    } finally {
-      client.close();
-    }
-  } catch (err) {
-    if (err instanceof O4Error && err.code === 'DAEMON') return undefined;
-    throw err;
-  }
+  return (await ifRunning(askDaemon(ctx, 'ping', undefined, { connectMs: 1000, answerMs: 2000 }))) as { pid: number } | undefined;
 }
 
 /** The daemon's live status, or undefined when it does not run: callers fall back to the ledger. */
 export async function daemonStatus(ctx: CliContext): Promise<DaemonStatus | undefined> {
+  return (await ifRunning(askDaemon(ctx, 'status', undefined, { connectMs: 1000, answerMs: 3000 }))) as DaemonStatus | undefined;
+}
+
+async function ifRunning<T>(answer: Promise<T>): Promise<T | undefined> {
   try {
-    const client = await DaemonClient.connect(daemonPaths(ctx.paths, ctx.env).socket, 1000);
-    try {
-      return (await client.request('status', undefined, 3000)) as DaemonStatus;
-    } finally {
-      client.close();
-    }
+    return await answer;
   } catch (err) {
-    if (err instanceof O4Error && err.code === 'DAEMON') return undefined;
+    if (isDaemonNotRunning(err)) return undefined;
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { DaemonStatus } from '../../daemon/protocol.js';
+import { O4Error } from '../../errors.js';
 import { FILE_STATES, type FileState } from '../../store/states.js';
 import type { Ledger, StateCount, Workspace } from '../../store/ledger.js';
 import type { CliContext, GlobalArgs } from '../context.js';
@@ -31,11 +32,25 @@ export interface WorkspaceReport {
 
 export function run(args: StatusArgs): Promise<number> {
   return runVerb(args, async (ctx) => {
+    // yargs passes `--top abc` on as NaN, which would quietly list nothing.
+    if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 0)) {
+      throw new O4Error('USAGE', `--top wants a whole number of directories, 0 or more (got ${args.top})`);
+    }
     const ledger = ctx.ledger();
-    const daemon = await daemonStatus(ctx);
+    // The ledger report stands on its own; a daemon that hangs or a socket that is not ours is
+    // reported beside it, not instead of it.
+    let daemonProblem: string | undefined;
+    const daemon = await daemonStatus(ctx).catch((err: unknown) => {
+      if (!(err instanceof O4Error && err.code === 'DAEMON')) throw err;
+      daemonProblem = err.message;
+      return undefined;
+    });
     const reports = selectWorkspaces(ctx, ledger, args.path).map(({ ws, rel }) => report(ledger, ws, rel, daemon, args.top));
     if (ctx.json) {
-      printJson(ctx, { workspaces: reports, daemon: daemon ? { running: true, ...daemon } : { running: false } });
+      printJson(ctx, {
+        workspaces: reports,
+        daemon: daemon ? { running: true, ...daemon } : { running: false, ...(daemonProblem && { problem: daemonProblem }) },
+      });
       return EXIT.OK;
     }
     if (reports.length === 0) ctx.out.write('no workspaces yet: run p4 sync in an altsync workspace with P4ALTSYNC set (docs/user-guide.md)\n');
@@ -43,7 +58,9 @@ export function run(args: StatusArgs): Promise<number> {
     ctx.out.write(
       daemon
         ? `${describeDaemon(daemon)}\n`
-        : 'daemon: not running — local edits are noticed by checkFile only, and there is no background hydration (o4-agent daemon start)\n',
+        : daemonProblem
+          ? `daemon: ${daemonProblem}\n`
+          : 'daemon: not running — local edits are noticed by checkFile only, and there is no background hydration (o4-agent daemon start)\n',
     );
     return EXIT.OK;
   });
@@ -56,7 +73,14 @@ function selectWorkspaces(ctx: CliContext, ledger: Ledger, path: string | undefi
 }
 
 function report(ledger: Ledger, ws: Workspace, rel: string, daemon: DaemonStatus | undefined, top: number | undefined): WorkspaceReport {
-  const counts: StateCount[] = rel === '' ? ledger.stateCounts(ws.id) : ledger.stateCountsUnder(ws.id, `${rel}/`);
+  // A path naming one tracked file is that file, not the (empty) directory `${rel}/`.
+  const file = rel === '' ? undefined : ledger.file(ws.id, rel);
+  const counts: StateCount[] =
+    rel === ''
+      ? ledger.stateCounts(ws.id)
+      : file
+        ? [{ state: file.state, files: 1, bytes: file.fileSize ?? 0 }]
+        : ledger.stateCountsUnder(ws.id, `${rel}/`);
   const states = Object.fromEntries(FILE_STATES.map((s) => [s, { files: 0, bytes: 0 }])) as Record<FileState, { files: number; bytes: number }>;
   for (const c of counts) states[c.state] = { files: c.files, bytes: c.bytes };
   const files = counts.reduce((a, c) => a + c.files, 0);
@@ -75,16 +99,20 @@ function report(ledger: Ledger, ws: Workspace, rel: string, daemon: DaemonStatus
     hydrated: { filesPercent: percent(states.hydrated.files, files), bytesPercent: percent(states.hydrated.bytes, bytes) },
     lastError: latest ? { path: `${ws.root}/${latest.rel}`, message: latest.message, at: new Date(latest.at).toISOString() } : null,
     watcher: !daemon ? 'daemon not running' : watcher ? `${watcher.mode}${watcher.error ? ` (${watcher.error})` : ''}` : 'not watched',
-    ...(top !== undefined && { top: topDirectories(ledger, ws, rel, top) }),
+    ...(top !== undefined && { top: topDirectories(ledger, ws, (r) => (file ? r === rel : r.startsWith(rel === '' ? '' : `${rel}/`)), top) }),
   };
 }
 
 /** Directories holding the most hydrated bytes (a scan of the hydrated rows only). */
-function topDirectories(ledger: Ledger, ws: Workspace, rel: string, n: number): Array<{ dir: string; files: number; bytes: number }> {
+function topDirectories(
+  ledger: Ledger,
+  ws: Workspace,
+  inScope: (rel: string) => boolean,
+  n: number,
+): Array<{ dir: string; files: number; bytes: number }> {
   const byDir = new Map<string, { files: number; bytes: number }>();
-  const prefix = rel === '' ? '' : `${rel}/`;
   for (const f of ledger.hydratedFiles(ws.id)) {
-    if (!f.rel.startsWith(prefix)) continue;
+    if (!inScope(f.rel)) continue;
     const dir = dirname(f.rel);
     const d = byDir.get(dir) ?? { files: 0, bytes: 0 };
     d.files++;
@@ -93,7 +121,7 @@ function topDirectories(ledger: Ledger, ws: Workspace, rel: string, n: number): 
   }
   return [...byDir.entries()]
     .sort((a, b) => b[1].bytes - a[1].bytes || b[1].files - a[1].files)
-    .slice(0, Math.max(0, Math.floor(n)))
+    .slice(0, n)
     .map(([dir, d]) => ({ dir: dir === '.' ? '(root)' : dir, ...d }));
 }
 
