@@ -2,8 +2,10 @@
  * Starts one of o4-agent's bundles (dist/altsync.cjs for the agent p4 starts on every command,
  * dist/cli.cjs for the command line) through a V8 code cache kept beside it, which saves about
  * 10 ms of compilation on every start. The bundle's name is the first argument and is removed
- * before the bundle sees process.argv. The cache is checked by V8 against the source; after a
- * rebuild it is rejected and written anew at exit. Where dist/ is read-only it runs uncached.
+ * before the bundle sees process.argv. V8 checks a cache only against the source's length, so a
+ * rebuild of the same length would run stale code: the cache file starts with the bundle's stat
+ * (size, mtime, inode) and is used only when that still matches, else rejected and written anew at
+ * exit. Where dist/ is read-only it runs uncached.
  */
 import fs = require('node:fs');
 import Module = require('node:module');
@@ -18,18 +20,22 @@ if (name !== 'altsync' && name !== 'cli') {
 process.argv.splice(2, 1);
 const bundle = path.join(__dirname, '..', `${name}.cjs`);
 const cacheFile = `${bundle}.v8cache`;
+const source = fs.readFileSync(bundle, 'utf8');
+const st = fs.statSync(bundle, { bigint: true });
+const header = Buffer.from(`o4-v8cache ${st.size}:${st.mtimeNs}:${st.ino}\n`);
 let cached: Buffer | undefined;
 try {
-  cached = fs.readFileSync(cacheFile);
+  const file = fs.readFileSync(cacheFile);
+  cached = file.subarray(0, header.length).equals(header) ? file.subarray(header.length) : undefined;
 } catch {
   cached = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: cached });
+const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData: cached });
 if (cached === undefined || script.cachedDataRejected === true) {
   process.once('exit', () => {
     try {
       const tmp = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
       fs.renameSync(tmp, cacheFile);
     } catch {
       // Read-only installation: run uncached.

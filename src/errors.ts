@@ -21,6 +21,7 @@ export type O4ErrorCode =
   | 'HYDRATION'
   | 'DAEMON'
   | 'CANCELLED'
+  | 'DEMO' // a step of `o4-agent demo` did not do what it shows
   | 'USAGE';
 
 export class O4Error extends Error {
