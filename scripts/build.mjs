@@ -24,4 +24,12 @@ const common = {
   logLevel: 'warning',
 };
 await build({ ...common, entryPoints: [`${root}/src/agent/altsync-main.ts`], outfile: `${root}/dist/altsync.cjs` });
-await build({ ...common, entryPoints: [`${root}/src/cli/cli-main.ts`], outfile: `${root}/dist/cli.cjs` });
+// yargs formats help on every run; src/cli/text-width.ts explains why string-width is wrapped.
+const textWidth = `${root}/src/cli/text-width.ts`;
+const fastTextWidth = {
+  name: 'fast-text-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === textWidth ? undefined : { path: textWidth }));
+  },
+};
+await build({ ...common, entryPoints: [`${root}/src/cli/cli-main.ts`], outfile: `${root}/dist/cli.cjs`, plugins: [fastTextWidth] });

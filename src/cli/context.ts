@@ -27,13 +27,28 @@ export interface GlobalArgs {
 export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.env): CliContext {
   const effectiveEnv = args.home ? { ...env, O4_AGENT_HOME: args.home } : env;
   const paths = resolvePaths(effectiveEnv);
-  const config = loadConfig(paths.config);
-  const log = new FileLog(paths.agentLog, parseLevel(effectiveEnv['O4_AGENT_LOG_LEVEL'], 'info'), { component: 'cli' });
+  // An invalid file fails the verbs that use a setting, when they first read one — not every verb:
+  // `config set/unset` must still be able to repair the file, and `logs` to show what happened.
+  let config: Config | undefined;
+  let configError: unknown;
+  try {
+    config = loadConfig(paths.config);
+  } catch (err) {
+    configError = err;
+  }
+  const validConfig = (): Config => {
+    if (!config) throw configError;
+    return config;
+  };
+  // The configured level, as in the agent and the daemon; O4_AGENT_LOG_LEVEL overrides it.
+  const log = new FileLog(paths.agentLog, parseLevel(effectiveEnv['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info'), { component: 'cli' });
   let ledger: Ledger | undefined;
   return {
     env: effectiveEnv,
     paths,
-    config,
+    get config(): Config {
+      return validConfig();
+    },
     log,
     cwd: process.cwd(),
     json: args.json ?? false,
@@ -42,7 +57,7 @@ export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.en
     err: process.stderr,
     ledger() {
       if (!ledger) {
-        ledger = Ledger.open(paths.ledger, { busyTimeoutMs: config.ledger.busyTimeoutMs });
+        ledger = Ledger.open(paths.ledger, { busyTimeoutMs: validConfig().ledger.busyTimeoutMs });
         ledger.checkpointInBackground(log);
       }
       return ledger;

@@ -18,6 +18,7 @@ export function locatePath(ledger: Ledger, cwd: string, path: string): { ws: Wor
 /** Workspaces by client name (and port when the name exists on several servers). */
 export function findWorkspaces(ledger: Ledger, client: string, port?: string): Workspace[] {
   const found = ledger.workspaces().filter((ws) => ws.client === client && (port === undefined || ws.port === port));
-  if (found.length === 0) throw new O4Error('USAGE', `no workspace named ${client}${port ? ` on ${port}` : ''} (see: o4-agent workspaces)`);
+  if (found.length === 0)
+    throw new O4Error('UNKNOWN_WORKSPACE', `no workspace named ${client}${port ? ` on ${port}` : ''} (see: o4-agent workspaces)`);
   return found;
 }

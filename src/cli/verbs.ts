@@ -108,6 +108,16 @@ export const VERBS: readonly Verb[] = [
     load: () => import('./commands/logs.js'),
   },
   {
+    command: 'demo',
+    describe: 'see it work without a Perforce server: a simulated server, a real sync through o4-agent, hydration, edits, the daemon',
+    builder: (y) =>
+      y
+        .option('files', { type: 'number', default: 2000, describe: 'how many files the simulated depot holds' })
+        .option('keep', { type: 'boolean', describe: 'keep the demo directory (server, workspace, state) afterwards' })
+        .option('dir', { type: 'string', describe: 'an empty directory to run in (default: a new one under /tmp)' }),
+    load: () => import('./commands/demo.js'),
+  },
+  {
     command: 'daemon <action>',
     describe: 'run, start, stop or query the per-user daemon (edit detection, background hydration)',
     builder: (y) =>

@@ -78,6 +78,12 @@ export const configSchema = z
         /** Poll instead of inotify for workspace roots under these paths (network filesystems). */
         pollPaths: z.array(z.string()).default([]),
         pollIntervalMs: z.number().int().min(100).default(2000),
+        /**
+         * Compare every tracked file with the disk this often (one lstat each; 0: never). inotify
+         * drops events silently when its queue overflows (fs.inotify.max_queued_events); this is
+         * the safety net.
+         */
+        rescanIntervalSec: z.number().int().min(0).default(1800),
         /** Files hydrated per background batch. */
         batchFiles: z.number().int().min(1).max(10_000).default(500),
         /** Rescan prefetch and pin rules this often (also after a sync and a reload). */

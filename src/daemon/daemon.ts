@@ -39,8 +39,11 @@ export class Daemon {
   private hydrator: Hydrator | undefined;
   private readonly contentChecks: Examined['toCheck'] = [];
   private prefetchTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
   private lastError: { message: string; at: number } | null = null;
   private stopping: Promise<void> | undefined;
+  /** Aborted by stop(): long reconciliations end between pages. */
+  private readonly halt = new AbortController();
   private markStopped: () => void = () => {};
   /** Resolves when the daemon has stopped (by `stop`, SIGTERM or SIGINT). */
   readonly stopped: Promise<void> = new Promise((resolve) => (this.markStopped = resolve));
@@ -85,6 +88,7 @@ export class Daemon {
     await this.discoverWorkspaces();
     this.timers.push(setInterval(() => void this.discoverWorkspaces(), DISCOVERY_MS));
     this.timers.push(setInterval(() => this.rotateLog(), ROTATION_MS));
+    this.scheduleRescan();
     this.schedulePrefetch(0);
     this.log.info({ socket: this.runtime.socket, version: agentVersion() }, 'daemon started');
     notifySystemd(this.log, 'READY=1', `STATUS=watching ${this.watchers.size} workspace(s)`);
@@ -93,10 +97,12 @@ export class Daemon {
   /** Graceful stop: no new work; the file being installed finishes, the rest stays placeholders. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.halt.abort();
       notifySystemd(this.log, 'STOPPING=1');
       this.log.info({}, 'daemon stopping');
       for (const t of this.timers) clearInterval(t);
       if (this.prefetchTimer) clearTimeout(this.prefetchTimer);
+      if (this.rescanTimer) clearTimeout(this.rescanTimer);
       await this.server?.close();
       await this.queue.stop();
       await Promise.all([...this.watchers.values()].map((w) => w.close()));
@@ -127,6 +133,7 @@ export class Daemon {
     this.queue.configure(this.queueOptions());
     this.log.info({ file: this.paths.config }, 'configuration reloaded');
     this.schedulePrefetch(0);
+    this.scheduleRescan();
   }
 
   status(): DaemonStatus {
@@ -144,6 +151,7 @@ export class Daemon {
         mode: w.mode,
         error: w.error,
         events: w.events,
+        directories: w.watchedDirectories,
       })),
       lastError: this.lastError,
     };
@@ -207,7 +215,7 @@ export class Daemon {
     const watcher = new WorkspaceWatcher(
       ws,
       { polling, pollIntervalMs: this.config.daemon.pollIntervalMs, settleMs: 100, maxWaitMs: 1000 },
-      (w, rels, dirs) => this.onChanges(w, rels, dirs),
+      (w, rels, dirs) => void this.onChanges(w, rels, dirs),
       this.log,
     );
     this.watchers.set(ws.id, watcher);
@@ -220,33 +228,36 @@ export class Daemon {
       return;
     }
     // Catch up with whatever happened while nobody watched: one lstat per tracked file, no reads.
-    const r = await this.detector.reconcile(ws);
+    const r = await this.detector.reconcile(ws, '', this.halt.signal);
     this.afterExamine(r);
     this.log.info(
-      { client: ws.client, root: ws.root, mode: watcher.mode, edited: r.edited, deleted: r.deleted, returned: r.returned },
+      { client: ws.client, root: ws.root, mode: watcher.mode, directories: watcher.watchedDirectories, ...countsOf(r) },
       'watching workspace',
     );
   }
 
-  private onChanges(ws: Workspace, rels: string[], goneDirs: string[]): void {
+  private async onChanges(ws: Workspace, rels: string[], dirs: string[]): Promise<void> {
     try {
       const r = this.detector.examine(ws, rels);
-      for (const dir of goneDirs) {
-        const d = this.detector.examineTree(ws, dir);
+      // A directory that appeared, vanished or moved: every tracked file below it gets a look.
+      for (const dir of dirs) {
+        const d = await this.detector.reconcile(ws, dir, this.halt.signal);
         r.deleted += d.deleted;
         r.edited += d.edited;
+        r.returned += d.returned;
+        r.toCheck.push(...d.toCheck);
       }
       this.afterExamine(r);
       // New placeholders (a sync) may match pin and prefetch rules.
-      if (rels.length > r.edited + r.deleted + r.returned) this.schedulePrefetch(2000);
+      if (dirs.length > 0 || rels.length > r.edited + r.deleted + r.returned) this.schedulePrefetch(2000);
     } catch (err) {
-      this.noteError(`applying local changes in ${ws.root} failed: ${describeError(err)}`);
+      if (!this.stopping) this.noteError(`applying local changes in ${ws.root} failed: ${describeError(err)}`);
     }
   }
 
   /** Files that may hold their recorded revision again are read and checked, a few at a time. */
   private afterExamine(r: Examined): void {
-    if (r.edited || r.deleted || r.returned) this.log.info({ edited: r.edited, deleted: r.deleted, returned: r.returned }, 'local changes recorded');
+    if (r.edited || r.deleted || r.returned) this.log.info(countsOf(r), 'local changes recorded');
     const idle = this.contentChecks.length === 0;
     this.contentChecks.push(...r.toCheck);
     if (idle && this.contentChecks.length > 0) setImmediate(() => this.drainContentChecks());
@@ -262,6 +273,37 @@ export class Daemon {
       }
     }
     if (this.contentChecks.length > 0 && !this.stopping) setImmediate(() => this.drainContentChecks());
+  }
+
+  /**
+   * The safety net for events inotify dropped, and the only edit detection when daemon.watch is
+   * off: every workspace compared with the disk, one lstat per tracked file.
+   */
+  private scheduleRescan(): void {
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    const everySec = this.config.daemon.rescanIntervalSec;
+    if (everySec === 0 || this.stopping) return;
+    this.rescanTimer = setTimeout(() => void this.rescan(), everySec * 1000);
+  }
+
+  private async rescan(): Promise<void> {
+    for (const ws of this.ledger.workspaces()) {
+      if (this.stopping) return;
+      try {
+        const r = await this.detector.reconcile(ws, '', this.halt.signal);
+        const watched = this.watchers.has(ws.id);
+        if (r.edited || r.deleted || r.returned) {
+          this.log[watched ? 'warn' : 'info'](
+            { root: ws.root, ...countsOf(r) },
+            watched ? 'rescan found changes the watcher missed' : 'rescan found local changes',
+          );
+        }
+        this.afterExamine(r);
+      } catch (err) {
+        if (!this.stopping) this.noteError(`rescanning ${ws.root} failed: ${describeError(err)}`);
+      }
+    }
+    this.scheduleRescan();
   }
 
   private schedulePrefetch(delayMs: number): void {
@@ -331,4 +373,8 @@ function notifySystemd(log: FileLog, ...lines: string[]): void {
   if (!process.env['NOTIFY_SOCKET']) return;
   const r = spawnSync('systemd-notify', lines, { stdio: 'ignore', timeout: 5000 });
   if (r.error || r.status !== 0) log.warn({ err: r.error?.message, status: r.status }, 'systemd-notify failed');
+}
+
+function countsOf(r: Examined): { edited: number; deleted: number; returned: number } {
+  return { edited: r.edited, deleted: r.deleted, returned: r.returned };
 }

@@ -43,13 +43,17 @@ export class EditDetector {
     return result;
   }
 
-  /** Every tracked file of a workspace, a page at a time (start-up reconciliation): one lstat each. */
-  async reconcile(ws: Workspace, signal?: AbortSignal): Promise<Examined> {
+  /**
+   * Every tracked file of a workspace (relDir ''), or below one directory, a page at a time: one
+   * lstat each, one short write transaction per page, so the agent is never kept waiting long.
+   */
+  async reconcile(ws: Workspace, relDir = '', signal?: AbortSignal): Promise<Examined> {
     const total: Examined = { edited: 0, deleted: 0, returned: 0, toCheck: [] };
+    const prefix = relDir === '' ? '' : `${relDir}/`;
     let after: string | null = null;
     for (;;) {
       if (signal?.aborted) break;
-      const page = this.ledger.filesByRelPrefix(ws.id, '', after, 2000);
+      const page = this.ledger.filesByRelPrefix(ws.id, prefix, after, 2000);
       if (page.length === 0) break;
       after = page[page.length - 1]!.rel;
       const r = this.examine(
@@ -63,19 +67,6 @@ export class EditDetector {
       await new Promise((resolve) => setImmediate(resolve)); // let socket requests in between pages
     }
     return total;
-  }
-
-  /** Whole directories that vanished: each tracked file below is judged. */
-  examineTree(ws: Workspace, relDir: string): Examined {
-    const rels: string[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page = this.ledger.filesByRelPrefix(ws.id, `${relDir}/`, after, 2000);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.rel;
-      rels.push(...page.map((p) => p.rel));
-    }
-    return this.examine(ws, rels);
   }
 
   /**
@@ -114,7 +105,8 @@ export class EditDetector {
   private judge(ws: Workspace, rec: FileRecord, result: Examined): void {
     const abs = joinRoot(ws.root, rec.rel);
     const st = lstatOrUndefined(abs);
-    if (!st) {
+    // A directory (or pipe, socket) in the file's place means the file is gone, as verify sees it.
+    if (!st || (!st.isFile() && !st.isSymbolicLink())) {
       if (rec.state !== 'missing') {
         this.ledger.recordLocalState(ws.id, rec.rel, transition(rec.state, 'local-delete'), null);
         result.deleted++;

@@ -43,6 +43,8 @@ export interface DaemonStatus {
     readonly mode: 'inotify' | 'polling' | 'off' | 'error';
     readonly error: string | null;
     readonly events: number;
+    /** Directories under inotify watch: the count that fs.inotify.max_user_watches limits. */
+    readonly directories: number;
   }>;
   readonly lastError: { readonly message: string; readonly at: number } | null;
 }

@@ -13,7 +13,7 @@ export function prettyLine(line: string, color = false): string {
     return line; // not a record: show it as it is
   }
   const level = LEVEL_NAMES[rec['level'] as number] ?? String(rec['level'] ?? '?');
-  const time = typeof rec['time'] === 'number' ? new Date(rec['time']).toISOString().replace('T', ' ').replace('Z', '') : '';
+  const time = typeof rec['time'] === 'number' ? localTime(new Date(rec['time'])) : '';
   const who = `${String(rec['component'] ?? '?')}[${String(rec['pid'] ?? '?')}]`;
   const fields = Object.entries(rec)
     .filter(([k]) => !SKIP.has(k))
@@ -26,4 +26,10 @@ export function prettyLine(line: string, color = false): string {
 function colorFor(level: string): (s: string) => string {
   const code = level === 'ERROR' || level === 'FATAL' ? 31 : level === 'WARN' ? 33 : level === 'INFO' ? 32 : 90;
   return (s) => `\u001b[${code}m${s}\u001b[0m`;
+}
+
+/** Local wall-clock time, as journalctl and syslog show it; --json keeps the epoch milliseconds. */
+function localTime(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }

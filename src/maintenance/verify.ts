@@ -66,7 +66,14 @@ export function verifyWorkspace(ledger: Ledger, ws: Workspace, relPrefix: string
 function check(ws: Workspace, rec: FileRecord, opts: VerifyOptions): Finding | undefined {
   const path = joinRoot(ws.root, rec.rel);
   const st = lstatOrUndefined(path);
-  if (!st) return rec.state === 'missing' ? undefined : { kind: 'missing', path, detail: `the ledger says ${rec.state}, the file is gone` };
+  // A directory (or a fifo, socket, device) where the file was: the file itself is gone. Calling it
+  // "changed" would record a directory as a locally modified file.
+  const inTheWay = st && !st.isFile() && !st.isSymbolicLink() ? nodeKind(st) : undefined;
+  if (!st || inTheWay) {
+    // Recorded missing already (by the daemon, or an earlier repair): only worth a finding when asked to bring it back.
+    if (rec.state === 'missing') return opts.recreateMissing && !inTheWay ? { kind: 'missing', path, detail: 'deleted locally' } : undefined;
+    return { kind: 'missing', path, detail: `the ledger says ${rec.state}, ${inTheWay ? `but a ${inTheWay} is in its place` : 'the file is gone'}` };
+  }
   const same = statSignature(st) === rec.statSig;
   if (rec.state === 'missing') return { kind: 'reappeared', path, detail: 'the ledger says missing, the file is there' };
   if (rec.state === 'modified') return undefined; // a local edit: nothing to compare it with
@@ -108,13 +115,16 @@ function contentProblem(rec: FileRecord, path: string): Finding | undefined {
 function repair(ledger: Ledger, ws: Workspace, rec: FileRecord, f: Finding, opts: VerifyOptions): string {
   try {
     switch (f.kind) {
-      case 'missing':
-        if (opts.recreateMissing && rec.state !== 'modified') {
+      case 'missing': {
+        // Whatever took the file's place (a directory) is the user's: never replaced.
+        const occupied = lstatOrUndefined(f.path) !== undefined;
+        if (opts.recreateMissing && !occupied) {
           recreatePlaceholder(ledger, ws, rec, opts);
           return 're-created as a placeholder';
         }
         ledger.write(() => ledger.recordLocalState(ws.id, rec.rel, transition(rec.state, 'local-delete'), null));
-        return 'recorded as missing';
+        return occupied ? 'recorded as missing; what is in its place was left as it is' : 'recorded as missing';
+      }
       case 'changed':
       case 'digest-mismatch': {
         const st = lstatOrUndefined(f.path);
@@ -173,6 +183,13 @@ function recreatePlaceholder(ledger: Ledger, ws: Workspace, rec: FileRecord, opt
     unlinkQuietly(prepared.path);
     throw err;
   }
+}
+
+function nodeKind(st: BigIntStats): string {
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'named pipe';
+  if (st.isSocket()) return 'socket';
+  return 'device';
 }
 
 /** The agent's temp files left by a process that died mid-write (their pid no longer runs). */

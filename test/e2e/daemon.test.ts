@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -191,6 +191,10 @@ describe('edit detection', () => {
     writeFileSync(`${files[2]!.path}.swp`, 'saved by an editor\n');
     renameSync(`${files[2]!.path}.swp`, files[2]!.path);
     await stateBecomes(fx, 'e/f2.txt', 'modified');
+    // A directory in a file's place: the file is gone, and the directory is not taken for an edit.
+    unlinkSync(files[2]!.path);
+    mkdirSync(files[2]!.path);
+    await stateBecomes(fx, 'e/f2.txt', 'missing');
 
     // Hydration while the daemon watches: its own writes are not edits.
     const h = o4(fx, ['hydrate', join(root, 'e/f4.txt'), join(root, 'e/f5.txt')]);
@@ -217,6 +221,51 @@ describe('edit detection', () => {
     assert.equal(state(fx, 'k/f0.txt'), 'missing');
     assert.equal(state(fx, 'k/f1.txt'), 'modified');
     assert.equal(state(fx, 'k/f2.txt'), 'placeholder');
+  });
+
+  it('never loses a write that follows a chmod on the same file within microseconds', async () => {
+    // chokidar drops an event that follows another on the same file within 5 ms when the first
+    // changed no mtime (a chmod): exactly what an editor or `p4 edit` then a save does.
+    const n = 200;
+    const { fx, files } = await setup('chmodwrite', textFiles('w', n));
+    await startDaemon(fx);
+    await watching(fx);
+    for (const f of files) {
+      chmodSync(f.path, 0o644);
+      writeFileSync(f.path, 'edited right after the chmod\n');
+    }
+    await until(() => readLedger(fx.sb.home).counts.some((c) => c['state'] === 'modified' && c['files'] === n), 20_000, `${n} modified files`);
+  });
+
+  it('follows directories moved away and back, with one inotify watch per directory', async () => {
+    const specs = [...textFiles('top/a', 3), ...textFiles('top/b', 3), ...textFiles('other', 2)];
+    const { fx, root } = await setup('dirs', specs);
+    await startDaemon(fx);
+    await watching(fx);
+    const dirsWatched = () => (statusJson(fx)['watchers'] as Array<{ directories: number }>)[0]!.directories;
+    // root, top, top/a, top/b, other
+    assert.equal(dirsWatched(), 5);
+    renameSync(join(root, 'top'), join(fx.sb.dir, 'parked'));
+    await until(() => readLedger(fx.sb.home).files.filter((f) => f['state'] === 'missing').length === 6, 15_000, 'top/* missing');
+    assert.equal(state(fx, 'other/f0.txt'), 'placeholder');
+    assert.equal(dirsWatched(), 2);
+    // Back again: the very same inodes, so the placeholders are placeholders again.
+    renameSync(join(fx.sb.dir, 'parked'), join(root, 'top'));
+    await until(() => readLedger(fx.sb.home).files.every((f) => f['state'] === 'placeholder'), 15_000, 'top/* back as placeholders');
+    assert.equal(dirsWatched(), 5);
+    // And an edit inside the directory that came back is seen: its watch is new.
+    writeFileSync(join(root, 'top/b/f1.txt'), 'edited after the move\n');
+    await stateBecomes(fx, 'top/b/f1.txt', 'modified');
+  });
+
+  it('with watching off, the periodic rescan still records local changes', async () => {
+    const { fx, files } = await setup('rescan', textFiles('q', 2), { daemon: { watch: false, rescanIntervalSec: 1 } });
+    await startDaemon(fx);
+    assert.deepEqual(statusJson(fx)['watchers'], []);
+    writeFileSync(files[0]!.path, 'changed with nobody watching\n');
+    unlinkSync(files[1]!.path);
+    await stateBecomes(fx, 'q/f0.txt', 'modified');
+    await stateBecomes(fx, 'q/f1.txt', 'missing');
   });
 
   it('keeps up with a burst of thousands of edits in one batch', async () => {

@@ -5,7 +5,7 @@ import { O4Error, errnoCode } from '../../errors.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson, runVerb } from '../verb.js';
-import { askDaemon } from './daemon.js';
+import { askDaemon } from '../daemon-link.js';
 
 interface ConfigArgs extends GlobalArgs {
   action: 'get' | 'set' | 'unset' | 'list';
@@ -22,7 +22,8 @@ export function run(args: ConfigArgs): Promise<number> {
       case 'list':
         return list(ctx, args.defaults ?? false);
       case 'get': {
-        const value = getPath(ctx.config, keyPath(requireKey(args)));
+        const path = keyPath(requireKey(args));
+        const value = isKnownKey(path) ? getPath(ctx.config, path) : undefined;
         if (value === undefined) throw new O4Error('USAGE', `no setting ${args.key} (o4-agent config list shows them all)`);
         ctx.out.write(`${ctx.json || typeof value !== 'string' ? JSON.stringify(value, null, ctx.json ? 2 : undefined) : value}\n`);
         return EXIT.OK;
@@ -47,6 +48,8 @@ function list(ctx: CliContext, defaults: boolean): number {
 /** Changes the file (not the defaults), validates the whole result, writes it atomically. */
 async function change(ctx: CliContext, args: ConfigArgs): Promise<number> {
   const path = keyPath(requireKey(args));
+  // Checked here, not left to the schema: unsetting an unknown key would otherwise "succeed".
+  if (!isKnownKey(path)) throw new O4Error('USAGE', `unknown setting ${args.key} (o4-agent config list --defaults shows every setting)`);
   const raw = readRaw(ctx.paths.config);
   if (args.action === 'set') {
     if (args.value === undefined) throw new O4Error('USAGE', 'config set needs a value');
@@ -92,6 +95,18 @@ function keyPath(key: string): string[] {
   return key.split('.');
 }
 
+/** A setting or section the schema declares; any client name under `workspaces`. */
+function isKnownKey(path: readonly string[]): boolean {
+  if (path[0] === 'workspaces') return path.length <= 2 || (path.length === 3 && WORKSPACE_FIELDS.has(path[2]!));
+  let node: unknown = DEFAULT_CONFIG;
+  for (const k of path) {
+    // Own keys only: `p4.toString` is no setting.
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, k)) return false;
+    node = (node as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
 function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -122,9 +137,16 @@ function setPath(obj: Record<string, unknown>, path: readonly string[], value: u
   o[path[path.length - 1]!] = value;
 }
 
+/** Removes the key, and the sections it leaves empty: `{"p4": {}}` says nothing. */
 function unsetPath(obj: Record<string, unknown>, path: readonly string[]): void {
-  const parent = getPath(obj, path.slice(0, -1));
-  if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[path[path.length - 1]!];
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.hasOwn(obj, head)) return;
+  const child = obj[head];
+  if (rest.length > 0 && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+    unsetPath(child as Record<string, unknown>, rest);
+    if (Object.keys(child).length > 0) return;
+  } else if (rest.length > 0) return;
+  delete obj[head];
 }
 
 function flatten(obj: unknown, prefix = ''): Array<[string, unknown]> {

@@ -2,16 +2,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { O4Error } from '../../errors.js';
-import { Daemon } from '../../daemon/daemon.js';
-import type { DaemonMethod, DaemonStatus } from '../../daemon/protocol.js';
-import { DaemonClient, isDaemonNotRunning } from '../../daemon/socket-client.js';
 import { installUserUnit, renderUserUnit, userUnitDir } from '../../daemon/systemd-unit.js';
 import { FileLog } from '../../log/logger.js';
 import { prettyLine } from '../../log/pretty.js';
 import { packageRoot } from '../../module-paths.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatCount, formatDuration } from '../format.js';
+import { askDaemon, daemonStatus, describeDaemon, ping } from '../daemon-link.js';
 import { printJson, runVerb } from '../verb.js';
 
 interface DaemonArgs extends GlobalArgs {
@@ -50,6 +47,7 @@ async function runForeground(ctx: CliContext): Promise<number> {
     { component: 'daemon' },
     tty ? (line) => ctx.out.write(`${prettyLine(line, true)}\n`) : undefined,
   );
+  const { Daemon } = await import('../../daemon/daemon.js');
   const daemon = await Daemon.start(ctx.paths, ctx.env, log);
   const onStop = () => void daemon.stop();
   const onReload = () => daemon.reload();
@@ -164,55 +162,5 @@ async function installUnit(ctx: CliContext, args: DaemonArgs): Promise<number> {
       return EXIT.OK;
     default:
       throw new O4Error('DAEMON', `systemctl --user failed: ${result.systemctl}`);
-  }
-}
-
-/** One request to the running daemon; a DAEMON error says plainly when it does not run. */
-export async function askDaemon(
-  ctx: CliContext,
-  method: DaemonMethod,
-  params?: Record<string, unknown>,
-  timeouts: { connectMs?: number; answerMs?: number } = {},
-): Promise<unknown> {
-  const client = await DaemonClient.open(ctx.paths, ctx.env, timeouts.connectMs);
-  try {
-    return await client.request(method, params, timeouts.answerMs);
-  } finally {
-    client.close();
-  }
-}
-
-export function describeDaemon(s: DaemonStatus): string {
-  const q = s.queue;
-  const lines = [
-    `daemon: running, pid ${s.pid}, up ${formatDuration(Date.now() - s.startedAt)}, version ${s.version}${s.paused ? ', PAUSED' : ''}`,
-    `  queue: ${formatCount(q.explicit)} requested, ${formatCount(q.pinned)} pinned, ${formatCount(q.prefetch)} prefetch, ${formatCount(q.active)} in progress`,
-  ];
-  if (s.breaker.open) {
-    lines.push(
-      `  server fetches PAUSED after ${s.breaker.failures} failures until ${new Date(s.breaker.retryAt!).toLocaleTimeString()}: ${s.breaker.lastError}`,
-    );
-  }
-  for (const w of s.watchers) lines.push(`  watching ${w.root} (${w.client}): ${w.mode}${w.error ? `, ${w.error}` : ''}`);
-  if (s.lastError) lines.push(`  last error (${new Date(s.lastError.at).toLocaleString()}): ${s.lastError.message}`);
-  return lines.join('\n');
-}
-
-/** The running daemon's identity, or undefined when none answers. */
-async function ping(ctx: CliContext): Promise<{ pid: number } | undefined> {
-  return (await ifRunning(askDaemon(ctx, 'ping', undefined, { connectMs: 1000, answerMs: 2000 }))) as { pid: number } | undefined;
-}
-
-/** The daemon's live status, or undefined when it does not run: callers fall back to the ledger. */
-export async function daemonStatus(ctx: CliContext): Promise<DaemonStatus | undefined> {
-  return (await ifRunning(askDaemon(ctx, 'status', undefined, { connectMs: 1000, answerMs: 3000 }))) as DaemonStatus | undefined;
-}
-
-async function ifRunning<T>(answer: Promise<T>): Promise<T | undefined> {
-  try {
-    return await answer;
-  } catch (err) {
-    if (isDaemonNotRunning(err)) return undefined;
-    throw err;
   }
 }

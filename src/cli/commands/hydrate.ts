@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDuration, formatRate, plural } from '..
 import { cpuSeconds } from '../cpu-usage.js';
 import { Progress } from '../progress.js';
 import { printJson, runVerb } from '../verb.js';
-import { askDaemon } from './daemon.js';
+import { askDaemon } from '../daemon-link.js';
 
 interface HydrateArgs extends GlobalArgs {
   paths: string[];

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { O4Error } from '../../errors.js';
 import { prettyLine } from '../../log/pretty.js';
 import type { GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,6 +13,9 @@ interface LogsArgs extends GlobalArgs {
 /** The shared log of every o4-agent process, readable; --json prints the records as they are. */
 export function run(args: LogsArgs): Promise<number> {
   return runVerb(args, async (ctx) => {
+    const count = args.lines ?? 50;
+    // yargs passes `-n abc` on as NaN, and slice(-0) or slice(-NaN) would print the whole log.
+    if (!Number.isInteger(count) || count < 0) throw new O4Error('USAGE', `--lines wants a whole number of records, 0 or more (got ${args.lines})`);
     const file = ctx.paths.agentLog;
     const color = (ctx.out as NodeJS.WriteStream).isTTY === true;
     const show = (line: string) => line && ctx.out.write(`${ctx.json ? line : prettyLine(line, color)}\n`);
@@ -23,10 +27,11 @@ export function run(args: LogsArgs): Promise<number> {
       ctx.err.write(`no log yet at ${file}\n`);
       if (!args.follow) return EXIT.OK;
     }
-    const tail = readRange(file, Math.max(0, size - 4 * 1024 * 1024), size)
-      .split('\n')
-      .filter(Boolean);
-    for (const line of tail.slice(-(args.lines ?? 50))) show(line);
+    const from = Math.max(0, size - 4 * 1024 * 1024);
+    const tail = readRange(file, from, size).split('\n');
+    if (from > 0) tail.shift(); // the read began inside a record: not one to show
+    const records = tail.filter(Boolean);
+    for (const line of count === 0 ? [] : records.slice(-count)) show(line);
     offset = size;
     if (!args.follow) return EXIT.OK;
     let partial = '';

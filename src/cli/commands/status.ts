@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { columns, formatBytes, formatCount } from '../format.js';
 import { locatePath } from '../locate.js';
 import { printJson, runVerb } from '../verb.js';
-import { daemonStatus, describeDaemon } from './daemon.js';
+import { daemonStatus, describeDaemon } from '../daemon-link.js';
 
 interface StatusArgs extends GlobalArgs {
   path?: string;

@@ -1,3 +1,4 @@
+import { O4Error } from '../../errors.js';
 import { verifyWorkspace, type Finding } from '../../maintenance/verify.js';
 import type { GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,6 +15,8 @@ interface VerifyArgs extends GlobalArgs {
 
 export function run(args: VerifyArgs): Promise<number> {
   return runVerb(args, (ctx) => {
+    // Alone it would quietly do nothing: only a repair re-creates files.
+    if (args['recreate-missing'] && !args.repair) throw new O4Error('USAGE', '--recreate-missing works together with --repair');
     const ledger = ctx.ledger();
     const scopes = args.path === undefined ? ledger.workspaces().map((ws) => ({ ws, rel: '' })) : [locatePath(ledger, ctx.cwd, args.path)];
     const opts = {

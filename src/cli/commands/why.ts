@@ -2,7 +2,7 @@ import { O4Error } from '../../errors.js';
 import { readMarker } from '../../fs/marker.js';
 import { lstatOrUndefined, statSignature } from '../../fs/stat-signature.js';
 import { planFor } from '../../hydrate/content-plan.js';
-import { checkFileAnswer } from '../../store/states.js';
+import { checkFileAnswer, type FileState } from '../../store/states.js';
 import type { GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { columns, formatBytes } from '../format.js';
@@ -25,8 +25,16 @@ export function run(args: WhyArgs): Promise<number> {
     const ledger = ctx.ledger();
     const { ws, rel, abs } = locatePath(ledger, ctx.cwd, args.path);
     const rec = rel === '' ? undefined : ledger.file(ws.id, rel);
-    if (!rec) throw new O4Error('USAGE', `${abs} is not a file o4-agent tracks in ${ws.client} (a directory, or never synced with P4ALTSYNC)`);
     const st = lstatOrUndefined(abs);
+    if (!rec) {
+      // Say which it is: a directory wants `status`, a file was never synced here, or nothing is there.
+      const what = st?.isDirectory()
+        ? `${abs} is a directory; o4-agent why explains one file (o4-agent status ${args.path} summarises a directory)`
+        : st
+          ? `${abs} is not a file o4-agent tracks in ${ws.client}: never synced with P4ALTSYNC, or not in the workspace view`
+          : `${abs} does not exist and is not a file o4-agent tracks in ${ws.client}`;
+      throw new O4Error('USAGE', what);
+    }
     const onDisk = !st ? 'absent' : statSignature(st) === rec.statSig ? 'as-recorded' : 'changed';
     const answer = checkFileAnswer({ state: rec.state, onDisk, recordedDigest: rec.digest, requestDigest: rec.digest ?? undefined });
     const plan = planFor(rec);
@@ -63,12 +71,14 @@ export function run(args: WhyArgs): Promise<number> {
       ['type', `${info.fileType}   print flags: ${info.printFlags.join(' ') || '(none)'}`],
       ['size', rec.fileSize === null ? 'unknown' : `${formatBytes(rec.fileSize)} (${rec.fileSize} bytes)`],
       ['mode', `${rec.writable ? 'writable' : 'read-only'}${rec.executable ? ', executable' : ''}`],
-      ['content', info.hydrated ? `from the ${info.hydrated.source} at ${info.hydrated.at}` : 'none yet (o4-agent hydrate fetches it)'],
+      ['content', describeContent(rec.state, info.hydrated)],
       [
         'on disk',
-        st
-          ? `${onDisk === 'as-recorded' ? 'exactly as o4-agent recorded it' : onDisk === 'changed' ? 'changed since o4-agent recorded it' : 'missing'}, mode ${info.onDisk.mode}`
-          : 'missing',
+        !st
+          ? 'missing'
+          : st.isDirectory()
+            ? `a directory is where the file should be, mode ${info.onDisk.mode}`
+            : `${onDisk === 'as-recorded' ? 'exactly as o4-agent recorded it' : 'changed since o4-agent recorded it'}, mode ${info.onDisk.mode}`,
       ],
       ['checkFile', `${answer} (what p4 diff, reconcile and revert would be told now)`],
       ['workspace', `${ws.client} on ${ws.port}, root ${ws.root}`],
@@ -79,6 +89,21 @@ export function run(args: WhyArgs): Promise<number> {
     ctx.out.write(`${abs}\n${columns(rows.map(([k, v]) => [`  ${k}`, v!]))}\n`);
     return EXIT.OK;
   });
+}
+
+/** Where the content came from; hydrate only fills placeholders, so only they get that advice. */
+function describeContent(state: FileState, hydrated: { at: string; source: string | null } | null): string {
+  const from = hydrated ? `from the ${hydrated.source ?? 'P4 client'} at ${hydrated.at}` : undefined;
+  switch (state) {
+    case 'placeholder':
+      return 'none yet (o4-agent hydrate fetches it)';
+    case 'modified':
+      return from ? `${from}, since changed locally` : 'changed locally';
+    case 'missing':
+      return 'none: deleted locally (p4 sync -f brings it back)';
+    default:
+      return from ?? 'written by the P4 client';
+  }
 }
 
 /** The marker, when it can be read (a mode-000 placeholder hides its xattrs from non-root users). */
