@@ -1,6 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync, constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, read, readSync, writeSync, constants } from 'node:fs';
 import { ioError } from '../errors.js';
 
 /**
@@ -24,16 +23,35 @@ export function hashHex(alg: HashAlgorithm, data: Buffer): string {
 
 /** Copies `src` to the open descriptor `destFd` (or only reads it, with destFd null), hashing on the way. */
 export function copyHashing(src: string, destFd: number | null, algs: readonly HashAlgorithm[]): { hashes: Hashes; size: number } {
-  const hashes = algs.map((a) => [a, createHash(a)] as const);
   let fd: number;
   try {
     fd = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     throw ioError('read', src, err);
   }
+  try {
+    return copyHashingFd(fd, src, destFd, algs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * copyHashing from an open descriptor. With `knownSize` (from fstat of that descriptor) the final
+ * read that would only report end of file is skipped: a file that grew meanwhile then fails its
+ * digest check instead of being copied whole, which is the right outcome for a changing source.
+ */
+export function copyHashingFd(
+  fd: number,
+  label: string,
+  destFd: number | null,
+  algs: readonly HashAlgorithm[],
+  knownSize?: number,
+): { hashes: Hashes; size: number } {
+  const hashes = algs.map((a) => [a, createHash(a)] as const);
   let size = 0;
   try {
-    for (;;) {
+    while (size !== knownSize) {
       const n = readSync(fd, shared, 0, CHUNK, null);
       if (n === 0) break;
       const chunk = shared.subarray(0, n);
@@ -42,29 +60,28 @@ export function copyHashing(src: string, destFd: number | null, algs: readonly H
       size += n;
     }
   } catch (err) {
-    throw ioError(destFd === null ? 'read' : 'copy', src, err);
-  } finally {
-    closeSync(fd);
+    throw ioError(destFd === null ? 'read' : 'copy', label, err);
   }
   return { hashes: digests(hashes), size };
 }
 
-/** Hashes a file with reads in the thread pool, so the main thread only hashes. */
-export async function hashFileAsync(path: string, algs: readonly HashAlgorithm[]): Promise<{ hashes: Hashes; size: number }> {
+/** Hashes an open file with reads in the thread pool, so the main thread only hashes. */
+export async function hashFdAsync(fd: number, label: string, algs: readonly HashAlgorithm[]): Promise<{ hashes: Hashes; size: number }> {
   const hashes = algs.map((a) => [a, createHash(a)] as const);
-  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   const buf = Buffer.allocUnsafe(4 * CHUNK);
   let size = 0;
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      const bytesRead = await new Promise<number>((resolve, reject) =>
+        read(fd, buf, 0, buf.length, null, (err, n) => (err ? reject(err) : resolve(n))),
+      );
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
       for (const [, h] of hashes) h.update(chunk);
       size += bytesRead;
     }
-  } finally {
-    await file.close();
+  } catch (err) {
+    throw ioError('read', label, err);
   }
   return { hashes: digests(hashes), size };
 }

@@ -115,6 +115,7 @@ export class Hydrator {
       this.installer.commit(prepared).forEach((o, i) => reportOutcome(prepared[i]!.t, o));
       prepared.length = 0;
     };
+    this.local.plan(targets);
     for (const t of targets) {
       if (opts.signal?.aborted) break;
       if (t.rec.state !== 'placeholder') {

@@ -1,13 +1,13 @@
-import { chmodSync, closeSync, fchmodSync, lstatSync, readFileSync, renameSync, symlinkSync, constants } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, symlinkSync, constants } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { O4Error, describeError, ioError } from '../errors.js';
+import { O4Error, describeError, errnoCode, ioError } from '../errors.js';
 import { clientFileMode } from '../fs/modes.js';
 import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
 import { closeQuietly, openTempBeside, unlinkQuietly } from '../fs/temp-file.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { transition } from '../store/states.js';
 import type { ContentPlan } from './content-plan.js';
-import { copyHashing, hashFileAsync, writeAll } from './file-bytes.js';
+import { copyHashingFd, hashFdAsync, writeAll } from './file-bytes.js';
 import type { Expectation, Verifier } from './verifier.js';
 
 export type HydrationSource = 'store' | 'sibling' | 'seed' | 'server';
@@ -28,6 +28,8 @@ export interface PreparedInstall {
   readonly tmpPath: string;
   readonly source: HydrationSource;
   readonly bytes: number;
+  /** The temp file's stat signature, where known without another lstat. */
+  readonly statSig?: string;
 }
 
 export type InstallOutcome =
@@ -38,6 +40,13 @@ export type InstallOutcome =
 export class PlaceholderChanged extends O4Error {
   constructor(abs: string, why: string) {
     super('MODIFIED', `${abs} ${why}; left as it is`, { path: abs });
+  }
+}
+
+/** A local source no longer has the stat it was recorded with: it is not used. */
+export class SourceChanged extends O4Error {
+  constructor(path: string) {
+    super('MODIFIED', `${path} changed since it was recorded; not used as a source`, { path });
   }
 }
 
@@ -69,38 +78,59 @@ export class Installer {
 
   /**
    * Prepares the client form of a stored-form file, verifying it against `expect` on the way
-   * (null: verified already, e.g. just fetched). Large files whose client form is their stored
-   * form are copied in the kernel while the source is hashed.
+   * (null: verified already, e.g. just fetched). With `sourceSig`, the source is used only while its
+   * stat is still that (checked on the open descriptor; SourceChanged otherwise). Large files whose
+   * client form is their stored form are copied in the kernel while the source is hashed.
    */
-  async prepareFromStoredFile(t: HydrationTarget, storedPath: string, source: HydrationSource, expect: Expectation | null): Promise<PreparedInstall> {
-    if (t.plan.symlink) return this.prepareSymlink(t, readStored(storedPath), source, expect);
-    if (!t.plan.clientFormIsStored) {
-      const stored = readStored(storedPath);
-      if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
-      return this.prepareFromStoredBytes(t, stored, source);
-    }
-    const size = (t.rec.fileSize ?? 0) >= LARGE_FILE ? lstatSync(storedPath).size : 0;
-    const { fd, tmpPath } = openTempBeside(t.abs);
+  async prepareFromStoredFile(
+    t: HydrationTarget,
+    storedPath: string,
+    source: HydrationSource,
+    expect: Expectation | null,
+    sourceSig?: string,
+  ): Promise<PreparedInstall> {
+    const src = openSource(storedPath, sourceSig);
+    let srcOpen = true;
+    const closeSource = () => {
+      if (srcOpen) closeSync(src.fd);
+      srcOpen = false;
+    };
     try {
-      if (size >= LARGE_FILE) {
-        closeSync(fd);
-        const [hashed] = await Promise.all([
-          hashFileAsync(storedPath, expect ? this.verifier.algorithms(expect) : []),
-          copyFile(storedPath, tmpPath, constants.COPYFILE_FICLONE),
-        ]);
-        if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
-        chmodSync(tmpPath, clientFileMode(this.bits(t)));
-        return { t, tmpPath, source, bytes: hashed.size };
+      if (t.plan.symlink || !t.plan.clientFormIsStored) {
+        const stored = readAll(src.fd, src.size, storedPath);
+        closeSource();
+        if (t.plan.symlink) return this.prepareSymlink(t, stored, source, expect);
+        if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
+        return this.prepareFromStoredBytes(t, stored, source);
       }
-      const copied = copyHashing(storedPath, fd, expect ? this.verifier.algorithms(expect) : []);
-      if (expect) this.verifier.check(t, expect, copied.hashes, copied.size, source);
-      fchmodSync(fd, clientFileMode(this.bits(t)));
-      closeSync(fd);
-      return { t, tmpPath, source, bytes: copied.size };
+      const algs = expect ? this.verifier.algorithms(expect) : [];
+      const { fd, tmpPath } = openTempBeside(t.abs);
+      try {
+        if (src.size >= LARGE_FILE) {
+          closeSync(fd);
+          const [hashed] = await Promise.all([hashFdAsync(src.fd, storedPath, algs), copyFile(storedPath, tmpPath, constants.COPYFILE_FICLONE)]);
+          closeSource();
+          if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
+          chmodSync(tmpPath, clientFileMode(this.bits(t)));
+          return { t, tmpPath, source, bytes: hashed.size, statSig: statSignature(lstatSync(tmpPath, { bigint: true })) };
+        }
+        const copied = copyHashingFd(src.fd, storedPath, fd, algs, src.size);
+        closeSource();
+        if (expect) this.verifier.check(t, expect, copied.hashes, copied.size, source);
+        fchmodSync(fd, clientFileMode(this.bits(t)));
+        // The stat the file will have once renamed into place: rename changes neither inode nor mtime.
+        const statSig = statSignature(fstatSync(fd, { bigint: true }));
+        closeSync(fd);
+        return { t, tmpPath, source, bytes: copied.size, statSig };
+      } catch (err) {
+        closeQuietly(fd);
+        unlinkQuietly(tmpPath);
+        throw err;
+      }
     } catch (err) {
-      closeQuietly(fd);
-      unlinkQuietly(tmpPath);
       throw err instanceof O4Error ? err : ioError('copy content for', t.abs, err);
+    } finally {
+      closeSource();
     }
   }
 
@@ -112,8 +142,9 @@ export class Installer {
     try {
       writeAll(fd, client);
       fchmodSync(fd, clientFileMode(this.bits(t)));
+      const statSig = statSignature(fstatSync(fd, { bigint: true }));
       closeSync(fd);
-      return { t, tmpPath, source, bytes: client.length };
+      return { t, tmpPath, source, bytes: client.length, statSig };
     } catch (err) {
       closeQuietly(fd);
       unlinkQuietly(tmpPath);
@@ -194,7 +225,7 @@ export class Installer {
 
   private replace(p: PreparedInstall): void {
     const { t } = p;
-    const now = this.ledger.file(t.ws.id, t.rec.rel);
+    const now = this.ledger.placeholderState(t.ws.id, t.rec.rel);
     if (!now || now.state !== 'placeholder' || now.statSig !== t.rec.statSig) {
       throw new PlaceholderChanged(t.abs, now?.state === 'hydrated' ? 'was hydrated meanwhile' : 'changed in the ledger meanwhile');
     }
@@ -207,14 +238,41 @@ export class Installer {
     } catch (err) {
       throw ioError('install', t.abs, err);
     }
-    this.ledger.recordHydrated(t.ws.id, t.rec.rel, { ...this.bits(t), statSig: statSignature(lstatSync(t.abs, { bigint: true })), source: p.source });
+    const statSig = p.statSig ?? statSignature(lstatSync(t.abs, { bigint: true }));
+    this.ledger.recordHydrated(t.ws.id, t.rec.rel, { ...this.bits(t), statSig, source: p.source });
   }
 }
 
-function readStored(path: string): Buffer {
+/** Opens a source file; with `sig`, only while its stat is still that. */
+function openSource(path: string, sig: string | undefined): { fd: number; size: number } {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
+    if (sig !== undefined && (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ELOOP')) throw new SourceChanged(path);
     throw ioError('read', path, err);
   }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (sig !== undefined && statSignature(st) !== sig) throw new SourceChanged(path);
+    return { fd, size: Number(st.size) };
+  } catch (err) {
+    closeSync(fd);
+    throw err instanceof O4Error ? err : ioError('read', path, err);
+  }
+}
+
+function readAll(fd: number, size: number, label: string): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let off = 0;
+  try {
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, null);
+      if (n === 0) break;
+      off += n;
+    }
+  } catch (err) {
+    throw ioError('read', label, err);
+  }
+  return off === size ? buf : buf.subarray(0, off);
 }

@@ -2,10 +2,11 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { joinRoot } from '../fs/workspace-path.js';
 import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
 import type { Log } from '../log/logger.js';
-import type { Ledger, Seed } from '../store/ledger.js';
+import type { FileRecord, Ledger, Seed } from '../store/ledger.js';
 import { CannotEncode, planFor } from './content-plan.js';
 import type { ContentStore } from './content-store.js';
-import { DigestMismatch, type HydrationSource, type HydrationTarget, type Installer, type PreparedInstall } from './installer.js';
+import { DigestMismatch, SourceChanged, type HydrationSource, type HydrationTarget, type Installer, type PreparedInstall } from './installer.js';
+import { Lookahead } from './lookahead.js';
 import { normaliseText } from './text-normalise.js';
 import type { Expectation, Verifier } from './verifier.js';
 
@@ -17,6 +18,8 @@ import type { Expectation, Verifier } from './verifier.js';
  * source from then on, and a second copy would double the cost of reuse (docs/architecture.md).
  */
 export class LocalSources {
+  private readonly siblingCopies: Lookahead<Array<FileRecord & { root: string }>>;
+
   constructor(
     private readonly deps: {
       readonly ledger: Ledger;
@@ -27,7 +30,16 @@ export class LocalSources {
       readonly siblings: boolean;
       readonly seeds: boolean;
     },
-  ) {}
+  ) {
+    this.siblingCopies = new Lookahead((digests) => deps.ledger.hydratedCopies(digests));
+  }
+
+  /** The files about to be asked for, in order: their ledger lookups are made in batches. */
+  plan(targets: readonly HydrationTarget[]): void {
+    const digests = targets.flatMap((t) => (t.plan.storeKey && t.plan.localReuse ? [t.plan.storeKey] : []));
+    this.siblingCopies.plan(digests);
+    this.deps.verifier.plan(digests);
+  }
 
   /** A verified install from the first local source that has the content, or undefined. */
   async prepare(t: HydrationTarget): Promise<PreparedInstall | undefined> {
@@ -59,13 +71,11 @@ export class LocalSources {
   }
 
   private async fromSiblings(t: HydrationTarget, expect: Expectation): Promise<PreparedInstall | undefined> {
-    for (const copy of this.deps.ledger.hydratedCopies(expect.digest)) {
+    for (const copy of this.siblingCopies.get(expect.digest) ?? []) {
       if (copy.workspaceId === t.rec.workspaceId && copy.rel === t.rec.rel) continue;
-      const abs = joinRoot(copy.root, copy.rel);
       // Only a copy exactly as it was hydrated: a local edit is not the revision any more.
-      const sig = currentSig(abs);
-      if (sig === undefined || sig !== copy.statSig) continue;
-      const prepared = await this.fromLocalFile(t, abs, sig, planFor(copy), expect, 'sibling');
+      if (copy.statSig === null) continue;
+      const prepared = await this.fromLocalFile(t, joinRoot(copy.root, copy.rel), copy.statSig, planFor(copy), expect, 'sibling');
       if (prepared) return prepared;
     }
     return undefined;
@@ -73,31 +83,24 @@ export class LocalSources {
 
   private async fromSeeds(t: HydrationTarget, expect: Expectation): Promise<PreparedInstall | undefined> {
     for (const seed of this.deps.ledger.seedsFor(expect.digest)) {
-      const sig = currentSig(seed.path);
-      if (sig === undefined || sig !== seed.statSig) {
-        this.deps.ledger.forgetSeed(seed.path); // changed or gone since it was indexed
-        continue;
-      }
-      const prepared = await this.fromSeed(t, seed, sig, expect);
+      const prepared = await this.fromSeed(t, seed, expect);
       if (prepared) return prepared;
+      if (currentSig(seed.path) !== seed.statSig) this.deps.ledger.forgetSeed(seed.path); // changed or gone since it was indexed
     }
     return undefined;
   }
 
-  private fromSeed(
-    t: HydrationTarget,
-    seed: Seed,
-    sig: string,
-    expect: Expectation,
-  ): Promise<PreparedInstall | undefined> | PreparedInstall | undefined {
-    if (seed.digestRaw === expect.digest) return this.fromLocalFile(t, seed.path, sig, undefined, expect, 'seed');
+  private fromSeed(t: HydrationTarget, seed: Seed, expect: Expectation): Promise<PreparedInstall | undefined> | PreparedInstall | undefined {
+    if (seed.digestRaw === expect.digest) return this.fromLocalFile(t, seed.path, seed.statSig, undefined, expect, 'seed');
+    if (currentSig(seed.path) !== seed.statSig) return undefined;
     return this.fromStoredBytes(t, normaliseText(readFileSync(seed.path)), expect, 'seed', () => this.deps.ledger.forgetSeed(seed.path));
   }
 
   /**
-   * A file elsewhere on this machine: its bytes are the stored form (theirPlan undefined or an
-   * identity plan), or its plan maps them back to it. Verified, and given up on if the file changes
-   * while it is being copied.
+   * A file elsewhere on this machine, used only while its stat is still `sig` (as recorded when it
+   * was verified): its bytes are the stored form (theirPlan undefined or an identity plan), or its
+   * plan maps them back to it. Whatever is read is verified against the digest, so a change during
+   * the copy cannot slip through.
    */
   private async fromLocalFile(
     t: HydrationTarget,
@@ -108,18 +111,15 @@ export class LocalSources {
     source: HydrationSource,
   ): Promise<PreparedInstall | undefined> {
     try {
-      if (theirPlan?.symlink) return this.fromStoredBytes(t, Buffer.from(`${readlinkSync(abs)}\n`), expect, source);
-      if (theirPlan && !theirPlan.clientFormIsStored) {
+      if (theirPlan?.symlink || (theirPlan && !theirPlan.clientFormIsStored)) {
+        if (currentSig(abs) !== sig) return undefined;
+        if (theirPlan.symlink) return this.fromStoredBytes(t, Buffer.from(`${readlinkSync(abs)}\n`), expect, source);
         const stored = theirPlan.toStored(readFileSync(abs));
         return stored ? this.fromStoredBytes(t, stored, expect, source) : undefined;
       }
-      const prepared = await this.deps.installer.prepareFromStoredFile(t, abs, source, expect);
-      if (currentSig(abs) !== sig) {
-        this.deps.installer.discard(prepared);
-        return undefined;
-      }
-      return prepared;
+      return await this.deps.installer.prepareFromStoredFile(t, abs, source, expect, sig);
     } catch (err) {
+      if (err instanceof SourceChanged) return undefined;
       if (!(err instanceof DigestMismatch)) throw err;
       this.deps.log.warn({ path: abs, err: err.message }, 'a local copy did not match its digest; not used');
       return undefined;

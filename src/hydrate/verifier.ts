@@ -1,4 +1,5 @@
 import type { Ledger } from '../store/ledger.js';
+import { Lookahead } from './lookahead.js';
 import { hashHex, type HashAlgorithm, type Hashes } from './file-bytes.js';
 import { DigestMismatch, type HydrationSource, type HydrationTarget } from './installer.js';
 
@@ -20,10 +21,19 @@ export class Verifier {
   /** Learned but not yet written: flushed inside the next install transaction. */
   private readonly learned = new Map<string, { sha256: string; size: number }>();
 
-  constructor(private readonly ledger: Ledger) {}
+  private readonly recorded: Lookahead<{ sha256: string; size: number }>;
+
+  constructor(private readonly ledger: Ledger) {
+    this.recorded = new Lookahead((digests) => ledger.contentHashes(digests));
+  }
+
+  /** The digests about to be verified, in order, so that their recorded hashes load in batches. */
+  plan(digests: readonly string[]): void {
+    this.recorded.plan(digests);
+  }
 
   expectFor(digest: string): Expectation {
-    const known = this.learned.get(digest) ?? this.ledger.contentHash(digest);
+    const known = this.learned.get(digest) ?? this.recorded.get(digest);
     return { digest, sha256: known?.sha256, size: known?.size };
   }
 

@@ -118,6 +118,9 @@ export interface LedgerOptions {
   readonly readonly?: boolean;
 }
 
+/** Keys per query for the batched lookups (json_each); far below SQLite's limits. */
+const BATCH_KEYS = 500;
+
 export class Ledger {
   readonly db: Database.Database;
   private readonly stmts: ReturnType<typeof prepareStatements>;
@@ -341,8 +344,21 @@ export class Ledger {
   }
 
   /** Hydrated files elsewhere in any workspace holding this digest: candidates to copy from. */
-  hydratedCopies(digest: string, limit = 8): Array<FileRecord & { root: string }> {
-    return (this.stmts.hydratedByDigest.all(digest, limit) as Array<FileRow & { root: string }>).map((r) => ({ ...toFileRecord(r), root: r.root }));
+  /**
+   * Hydrated files holding each of these digests, across all workspaces: candidates for a local
+   * copy. One query for many digests: a statement call costs more than the rows it returns.
+   */
+  hydratedCopies(digests: readonly string[]): Map<string, Array<FileRecord & { root: string }>> {
+    const found = new Map<string, Array<FileRecord & { root: string }>>();
+    for (let i = 0; i < digests.length; i += BATCH_KEYS) {
+      const rows = this.stmts.hydratedByDigests.all(JSON.stringify(digests.slice(i, i + BATCH_KEYS))) as Array<FileRow & { root: string }>;
+      for (const r of rows) {
+        const list = found.get(r.digest!) ?? [];
+        if (list.length < 8) list.push({ ...toFileRecord(r), root: r.root });
+        found.set(r.digest!, list);
+      }
+    }
+    return found;
   }
 
   /** A placeholder got its content: one UPDATE, which also clears an earlier hydration error. */
@@ -394,8 +410,24 @@ export class Ledger {
   }
 
   /** The SHA-256 and size of the stored form with this server digest, once verified. */
-  contentHash(digest: string): { sha256: string; size: number } | undefined {
-    return this.stmts.contentHash.get(digest) as { sha256: string; size: number } | undefined;
+  /** SHA-256 and size learned for each of these digests, where known (see hydrate/verifier.ts). */
+  contentHashes(digests: readonly string[]): Map<string, { sha256: string; size: number }> {
+    const found = new Map<string, { sha256: string; size: number }>();
+    for (let i = 0; i < digests.length; i += BATCH_KEYS) {
+      const rows = this.stmts.contentHashes.all(JSON.stringify(digests.slice(i, i + BATCH_KEYS))) as Array<{
+        digest: string;
+        sha256: string;
+        size: number;
+      }>;
+      for (const r of rows) found.set(r.digest, { sha256: r.sha256, size: r.size });
+    }
+    return found;
+  }
+
+  /** State and stat signature of one row, or undefined: the check before replacing a placeholder. */
+  placeholderState(workspaceId: number, rel: string): { state: FileState; statSig: string | null } | undefined {
+    const row = this.stmts.placeholderState.get(workspaceId, rel) as [FileState, string | null] | undefined;
+    return row && { state: row[0], statSig: row[1] };
   }
 
   putContentHash(digest: string, sha256: string, size: number): void {
@@ -485,8 +517,10 @@ function prepareStatements(db: Database.Database) {
     filesByRelAfter: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND rel > ? AND rel < ? ORDER BY rel LIMIT ?'),
     filesByDepotFrom: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND depot_file >= ? AND depot_file < ? ORDER BY depot_file LIMIT ?'),
     filesByDepotAfter: db.prepare('SELECT * FROM files WHERE workspace_id = ? AND depot_file > ? AND depot_file < ? ORDER BY depot_file LIMIT ?'),
-    hydratedByDigest: db.prepare(`SELECT f.*, w.root FROM files f JOIN workspaces w ON w.id = f.workspace_id
-      WHERE f.digest = ? AND f.state = 'hydrated' LIMIT ?`),
+    hydratedByDigests: db.prepare(`SELECT f.*, w.root FROM files f JOIN workspaces w ON w.id = f.workspace_id
+      WHERE f.state = 'hydrated' AND f.digest IN (SELECT value FROM json_each(?))`),
+    contentHashes: db.prepare('SELECT digest, sha256, size FROM content_hashes WHERE digest IN (SELECT value FROM json_each(?))'),
+    placeholderState: db.prepare('SELECT state, stat_sig FROM files WHERE workspace_id = ? AND rel = ?').raw(),
     recordLocalState: db.prepare('UPDATE files SET state = ?, stat_sig = coalesce(?, stat_sig), updated_at = ? WHERE workspace_id = ? AND rel = ?'),
     recordHydrated: db.prepare(`UPDATE files SET state = 'hydrated', stat_sig = ?, source = ?, hydrated_at = ?, writable = ?, executable = ?,
       updated_at = ?, last_error = NULL, last_error_at = NULL WHERE workspace_id = ? AND rel = ?`),
@@ -506,7 +540,6 @@ function prepareStatements(db: Database.Database) {
         digest_text = excluded.digest_text, indexed_at = excluded.indexed_at`),
     seedsByDigest: db.prepare('SELECT * FROM seeds WHERE digest_raw = ? UNION SELECT * FROM seeds WHERE digest_text = ? LIMIT 8'),
     deleteSeed: db.prepare('DELETE FROM seeds WHERE path = ?'),
-    contentHash: db.prepare('SELECT sha256, size FROM content_hashes WHERE digest = ?'),
     putContentHash: db.prepare('INSERT OR IGNORE INTO content_hashes (digest, sha256, size) VALUES (?, ?, ?)'),
     seedByPath: db.prepare('SELECT * FROM seeds WHERE path = ?'),
     countsByWorkspace: db.prepare('SELECT state, files, bytes FROM state_counts WHERE workspace_id = ? AND files > 0 ORDER BY state'),

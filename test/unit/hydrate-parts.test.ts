@@ -184,7 +184,10 @@ describe('installer', () => {
     const row = ledger.file(t.rec.workspaceId, 'a/b.txt')!;
     assert.equal(row.state, 'hydrated');
     assert.equal(row.source, 'store');
-    assert.equal(ledger.contentHash(md5('hello\n'))?.sha256, createHash('sha256').update('hello\n').digest('hex').toUpperCase());
+    assert.equal(
+      ledger.contentHashes([md5('hello\n')]).get(md5('hello\n'))?.sha256,
+      createHash('sha256').update('hello\n').digest('hex').toUpperCase(),
+    );
     ledger.close();
   });
 
