@@ -2,27 +2,30 @@
  * Typed errors. Every failure that can reach a user (an altsync reply, a CLI line, a log record)
  * is an O4Error with a stable code and the context needed to act on it.
  */
-export type O4ErrorCode =
-  | 'BAD_REQUEST' // malformed JSON, missing or ill-typed keys
-  | 'UNKNOWN_COMMAND'
-  | 'OUTSIDE_ROOT' // a path that is not inside the workspace root
-  | 'BAD_PATH' // U+FFFD, NUL, relative paths
-  | 'UNKNOWN_WORKSPACE'
-  | 'NOCLOBBER' // refusing to replace or delete a writable file
-  | 'NOT_FOUND'
-  | 'EXISTS'
-  | 'IS_DIRECTORY'
-  | 'IO' // a filesystem call failed (disk full, permissions, ...)
-  | 'LEDGER' // SQLite failed (busy past the timeout, disk full, corrupt)
-  | 'CONFIG'
-  | 'P4' // the p4 command line failed
-  | 'DIGEST_MISMATCH'
-  | 'MODIFIED' // a local edit stands in the way
-  | 'HYDRATION'
-  | 'DAEMON'
-  | 'CANCELLED'
-  | 'DEMO' // a step of `o4-agent demo` did not do what it shows
-  | 'USAGE';
+export const O4_ERROR_CODES = [
+  'BAD_REQUEST', // malformed JSON, missing or ill-typed keys
+  'UNKNOWN_COMMAND',
+  'OUTSIDE_ROOT', // a path that is not inside the workspace root
+  'BAD_PATH', // U+FFFD, NUL, relative paths
+  'UNKNOWN_WORKSPACE',
+  'NOCLOBBER', // refusing to replace or delete a writable file
+  'NOT_FOUND',
+  'EXISTS',
+  'IS_DIRECTORY',
+  'IO', // a filesystem call failed (disk full, permissions, ...)
+  'LEDGER', // SQLite failed (busy past the timeout, disk full, corrupt)
+  'CONFIG',
+  'P4', // the p4 command line failed
+  'DIGEST_MISMATCH',
+  'MODIFIED', // a local edit stands in the way
+  'HYDRATION',
+  'DAEMON',
+  'CANCELLED',
+  'DEMO', // a step of `o4-agent demo` did not do what it shows
+  'USAGE',
+] as const;
+
+export type O4ErrorCode = (typeof O4_ERROR_CODES)[number];
 
 export class O4Error extends Error {
   readonly code: O4ErrorCode;

@@ -42,10 +42,13 @@ export async function runStdioAgent(options: StdioAgentOptions): Promise<void> {
   } catch (err) {
     startupError ??= err as O4Error;
   }
-  const log = new FileLog(paths.agentLog, parseLevel(env['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info'), {
-    component: 'altsync',
-    ...(args.label !== undefined && { label: args.label }),
-  });
+  const log = new FileLog(
+    paths.agentLog,
+    parseLevel(env['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info'),
+    { component: 'altsync', ...(args.label !== undefined && { label: args.label }) },
+    undefined,
+    config?.log,
+  );
   guardProcessOutput(log);
 
   let ctx: AgentContext | undefined;

@@ -93,6 +93,16 @@ export class WorkspaceDirectory {
     );
   }
 
+  /** locate, or undefined for a workspace the ledger has never seen (it has no placeholders). */
+  tryLocate(id: Identity, abs: string, clientFile?: string): Located | undefined {
+    try {
+      return this.locate(id, abs, clientFile);
+    } catch (err) {
+      if (err instanceof O4Error && err.code === 'UNKNOWN_WORKSPACE') return undefined;
+      throw err;
+    }
+  }
+
   /** Records that the workspace's filesystem refused the placeholder marker attribute. */
   markersUnsupported(ws: Workspace): Workspace {
     if (!ws.markers) return ws;

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../config/config.js';
 import { resolvePaths, type AgentPaths } from '../config/paths.js';
-import { FileLog, parseLevel, type Log } from '../log/logger.js';
+import { FileLog, parseLevel, type Level, type Log } from '../log/logger.js';
 import { Ledger } from '../store/ledger.js';
 
 /** What every CLI verb works with; the ledger opens on first use. */
@@ -41,7 +41,7 @@ export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.en
     return config;
   };
   // The configured level, as in the agent and the daemon; O4_AGENT_LOG_LEVEL overrides it.
-  const log = new FileLog(paths.agentLog, parseLevel(effectiveEnv['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info'), { component: 'cli' });
+  const log = new FileLog(paths.agentLog, logLevel(effectiveEnv, config), { component: 'cli' }, undefined, config?.log);
   let ledger: Ledger | undefined;
   return {
     env: effectiveEnv,
@@ -66,4 +66,9 @@ export function cliContext(args: GlobalArgs, env: NodeJS.ProcessEnv = process.en
       ledger?.close();
     },
   };
+}
+
+/** O4_AGENT_LOG_LEVEL, else the configured level: for the CLI and the daemon it starts alike. */
+export function logLevel(env: NodeJS.ProcessEnv, config: Config | undefined): Level {
+  return parseLevel(env['O4_AGENT_LOG_LEVEL'], config?.log.level ?? 'info');
 }

@@ -7,7 +7,7 @@ export const EXIT = {
   PARTIAL: 1,
   /** Bad arguments or an unknown command. */
   USAGE: 2,
-  /** The environment is not usable: configuration, ledger, p4 binary, disk. */
+  /** The environment is not usable: configuration, ledger, disk, the daemon's unit. (A p4 failure during hydrate fails files: exit 1.) */
   ENVIRONMENT: 3,
   /** The command needs the daemon and it is not running or not answering. */
   DAEMON: 4,
@@ -35,7 +35,9 @@ export function exitCodeFor(code: O4ErrorCode): number {
 export function hintFor(code: O4ErrorCode, message = ''): string | undefined {
   switch (code) {
     case 'CONFIG':
-      // Not `config list`: it reads the same broken file. `config unset` repairs it (see cli/context.ts).
+      // Not `config list`: it reads the same broken file. `config unset` repairs a wrong value (see
+      // cli/context.ts), but cannot parse a file that is not JSON at all.
+      if (/not valid JSON|cannot be read|cannot read/.test(message)) return 'fix the file in an editor, or move it away to start from the defaults';
       return 'edit the file, or reset the setting to its default with: o4-agent config unset KEY';
     case 'LEDGER':
       return 'another o4-agent may hold the ledger, or its disk is full; o4-agent logs shows details';

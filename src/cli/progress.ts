@@ -30,15 +30,18 @@ export class Progress {
     if (!force && now - this.lastDraw < interval) return;
     this.lastDraw = now;
     const elapsed = now - this.started;
-    const pct = s.total > 0 ? Math.floor((s.done * 100) / s.total) : 100;
-    const eta = s.done > 0 && s.done < s.total ? ` ETA ${formatDuration((elapsed / s.done) * (s.total - s.done))}` : '';
+    // total 0: not known in advance (seed walks a tree): a count, no percentage, no bar.
+    const known = s.total > 0;
+    const pct = known ? Math.floor((s.done * 100) / s.total) : 0;
+    const eta = known && s.done > 0 && s.done < s.total ? ` ETA ${formatDuration((elapsed / s.done) * (s.total - s.done))}` : '';
+    const count = known ? `${formatCount(s.done)}/${formatCount(s.total)} files (${pct}%)` : `${formatCount(s.done)} files`;
     const text =
-      `${this.label} ${formatCount(s.done)}/${formatCount(s.total)} files (${pct}%)  ${formatBytes(s.bytes)}  ${formatRate(s.bytes, elapsed)}` +
+      `${this.label} ${count}  ${formatBytes(s.bytes)}  ${formatRate(s.bytes, elapsed)}` +
       `${s.failed ? `  ${formatCount(s.failed)} failed` : ''}${s.detail ? `  ${s.detail}` : ''}${eta}`;
     if (this.stream.isTTY) {
       const width = this.stream.columns ?? 100;
-      const bar = this.bar(pct, Math.max(10, Math.min(30, width - text.length - 3)));
-      const line = `${bar} ${text}`.slice(0, width - 1);
+      const bar = known ? `${this.bar(pct, Math.max(10, Math.min(30, width - text.length - 3)))} ` : '';
+      const line = `${bar}${text}`.slice(0, width - 1);
       this.stream.write(`\r${line}${' '.repeat(Math.max(0, this.drawnWidth - line.length))}`);
       this.drawnWidth = line.length;
     } else {

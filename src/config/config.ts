@@ -64,7 +64,7 @@ export const configSchema = z
       .default({}),
     hydrate: z
       .object({
-        /** Copy from hydrated, unmodified files of other workspaces with the same digest. */
+        /** Copy from hydrated, unmodified files with the same digest elsewhere in the ledger (other workspaces, or the same one). */
         siblings: z.boolean().default(true),
         /** Copy from directories indexed with `o4-agent seed`. */
         seeds: z.boolean().default(true),
@@ -88,7 +88,10 @@ export const configSchema = z
         batchFiles: z.number().int().min(1).max(10_000).default(500),
         /** Rescan prefetch and pin rules this often (also after a sync and a reload). */
         prefetchIntervalSec: z.number().int().min(5).default(300),
-        /** Consecutive server failures that pause background fetching, and for how long. */
+        /**
+         * Consecutive background batches in which the server failed every file it was asked for,
+         * after which server fetches pause (local sources still work), and for how long.
+         */
         breakerFailures: z.number().int().min(1).default(5),
         breakerCooldownSec: z.number().int().min(1).default(300),
       })

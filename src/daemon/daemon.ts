@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig, type Config } from '../config/config.js';
 import type { AgentPaths } from '../config/paths.js';
 import { describeError } from '../errors.js';
@@ -120,20 +120,24 @@ export class Daemon {
     return this.stopping;
   }
 
-  /** SIGHUP: reread the configuration; a broken file keeps the previous one running. */
-  reload(): void {
+  /** SIGHUP: reread the configuration; a broken file keeps the previous one running (and says why). */
+  reload(): { reloaded: true } | { reloaded: false; error: string } {
     try {
       this.config = loadConfig(this.paths.config);
     } catch (err) {
-      this.noteError(`configuration not reloaded: ${describeError(err)}`);
-      return;
+      const error = `configuration not reloaded: ${describeError(err)}`;
+      this.noteError(error);
+      return { reloaded: false, error };
     }
     this.hydrator?.close();
     this.hydrator = undefined;
     this.queue.configure(this.queueOptions());
     this.log.info({ file: this.paths.config }, 'configuration reloaded');
+    if (!this.config.daemon.watch) void this.unwatchAll();
+    else void this.discoverWorkspaces(); // watching may have been turned on, or pollPaths changed
     this.schedulePrefetch(0);
     this.scheduleRescan();
+    return { reloaded: true };
   }
 
   status(): DaemonStatus {
@@ -172,8 +176,7 @@ export class Daemon {
         this.queue.setPaused(false);
         return { paused: false };
       case 'reload':
-        this.reload();
-        return { reloaded: true };
+        return this.reload();
       case 'stop':
         setImmediate(() => void this.stop());
         return { stopping: true };
@@ -207,6 +210,12 @@ export class Daemon {
       await current?.close();
       await this.watch(ws);
     }
+  }
+
+  private async unwatchAll(): Promise<void> {
+    const all = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.all(all.map((w) => w.close()));
   }
 
   private async watch(ws: Workspace): Promise<void> {
@@ -349,6 +358,8 @@ export class Daemon {
   private rotateLog(): void {
     try {
       if (rotateIfLarge(this.paths.agentLog, this.config.log.maxBytes, this.config.log.keep)) this.log.reopen();
+      // Where the launcher sends what an agent's Node itself prints (warnings, a crash).
+      rotateIfLarge(join(this.paths.logDir, 'stderr.log'), this.config.log.maxBytes, this.config.log.keep);
     } catch (err) {
       this.noteError(`log rotation failed: ${describeError(err)}`);
     }

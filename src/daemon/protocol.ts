@@ -40,7 +40,7 @@ export interface DaemonStatus {
     readonly client: string;
     readonly port: string;
     readonly root: string;
-    readonly mode: 'inotify' | 'polling' | 'off' | 'error';
+    readonly mode: 'inotify' | 'polling' | 'error';
     readonly error: string | null;
     readonly events: number;
     /** Directories under inotify watch: the count that fs.inotify.max_user_watches limits. */

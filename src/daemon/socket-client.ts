@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { O4Error, errnoCode } from '../errors.js';
+import { StringDecoder } from 'node:string_decoder';
+import { O4Error, O4_ERROR_CODES, errnoCode, type O4ErrorCode } from '../errors.js';
 import type { AgentPaths } from '../config/paths.js';
 import { responseSchema, type DaemonMethod } from './protocol.js';
 import { daemonPaths, daemonSocket } from './runtime-paths.js';
@@ -12,6 +13,7 @@ import { daemonPaths, daemonSocket } from './runtime-paths.js';
 export class DaemonClient {
   private nextId = 1;
   private buffered = '';
+  private readonly decoder = new StringDecoder('utf8');
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   private constructor(private readonly socket: Socket) {
@@ -73,19 +75,19 @@ export class DaemonClient {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffered += chunk.toString('utf8');
+    this.buffered += this.decoder.write(chunk);
     let nl: number;
     while ((nl = this.buffered.indexOf('\n')) >= 0) {
       const line = this.buffered.slice(0, nl);
       this.buffered = this.buffered.slice(nl + 1);
-      const parsed = responseSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) continue;
+      const parsed = responseSchema.safeParse(parseJson(line));
+      if (!parsed.success) continue; // not an answer of this protocol: nobody is waiting for it
       const r = parsed.data;
       const w = this.waiting.get(r.id);
       if (!w) continue;
       this.waiting.delete(r.id);
       if (r.ok) w.resolve(r.result);
-      else w.reject(new O4Error(r.error.code === 'BAD_REQUEST' ? 'USAGE' : 'DAEMON', `daemon: ${r.error.message}`));
+      else w.reject(new O4Error(clientCode(r.error.code), r.error.message, { fromDaemon: true }));
     }
   }
 
@@ -104,6 +106,14 @@ export function isDaemonNotRunning(err: unknown): boolean {
   return err instanceof O4Error && err.code === 'DAEMON' && err.context['notRunning'] === true;
 }
 
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A socket another user could have put there is refused before we talk to it. */
 function checkSocketOwner(path: string): void {
   try {
@@ -115,4 +125,10 @@ function checkSocketOwner(path: string): void {
     if (errnoCode(err) === 'ENOENT') throw daemonNotRunning();
     throw new O4Error('DAEMON', `cannot reach the daemon at ${path}: ${(err as Error).message}`);
   }
+}
+
+/** The daemon's error code as the CLI's: a bad pattern is a usage error whoever finds it. */
+function clientCode(code: string): O4ErrorCode {
+  if (code === 'BAD_REQUEST') return 'USAGE';
+  return (O4_ERROR_CODES as readonly string[]).includes(code) ? (code as O4ErrorCode) : 'DAEMON';
 }

@@ -48,19 +48,28 @@ export class SocketServer {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    let buffered = '';
+    // Bytes are split into lines before decoding, so a character split across two reads survives.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let chain = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      if (buffered.length > MAX_LINE && !buffered.includes('\n')) {
-        socket.end(`${JSON.stringify({ id: 0, ok: false, error: { code: 'BAD_REQUEST', message: 'request line too long' } })}\n`);
-        return;
-      }
+      let start = 0;
       let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
+      while ((nl = chunk.indexOf(0x0a, start)) >= 0) {
+        pending.push(chunk.subarray(start, nl));
+        const line = Buffer.concat(pending).toString('utf8');
+        pending = [];
+        pendingBytes = 0;
+        start = nl + 1;
         chain = chain.then(() => this.answer(socket, line));
+      }
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE) {
+        socket.end(
+          `${JSON.stringify({ id: 0, ok: false, error: { code: 'BAD_REQUEST', message: `request line longer than ${MAX_LINE} bytes` } })}\n`,
+        );
+        socket.removeAllListeners('data');
       }
     });
   }
@@ -69,8 +78,8 @@ export class SocketServer {
     let id = 0;
     let response: unknown;
     try {
-      const raw = JSON.parse(line) as { id?: unknown };
-      if (typeof raw.id === 'number') id = raw.id;
+      const raw = JSON.parse(line) as unknown;
+      if (typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number') id = (raw as { id: number }).id;
       const parsed = requestSchema.safeParse(raw);
       if (!parsed.success)
         throw new O4Error(

@@ -105,7 +105,9 @@ export class WorkspaceWatcher {
     const rel = this.relative(path);
     if (rel === undefined) return;
     this.events++;
-    (isDir ? this.dirs : this.pending).add(rel);
+    // A directory's own path is looked at too: it may have taken the place of a tracked file.
+    this.pending.add(rel);
+    if (isDir) this.dirs.add(rel);
     const now = Date.now();
     if (this.firstPendingAt === 0) this.firstPendingAt = now;
     if (this.settleTimer) clearTimeout(this.settleTimer);

@@ -1,4 +1,4 @@
-import { rmdirSync } from 'node:fs';
+import { rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -9,8 +9,10 @@ import { dirname } from 'node:path';
 export function pruneEmptyDirs(startDir: string, root: string, preserveDir?: string): string[] {
   const removed: string[] = [];
   const prefix = root === '/' ? '/' : `${root}/`;
+  // Compared by identity, not by name: the root may be reached through a symlink.
+  const preserved = preserveDir === undefined ? undefined : statSync(preserveDir, { throwIfNoEntry: false });
   let dir = startDir;
-  while (dir.startsWith(prefix) && dir.length > prefix.length && dir !== preserveDir) {
+  while (dir.startsWith(prefix) && dir.length > prefix.length && !isSameDir(dir, preserved)) {
     try {
       rmdirSync(dir);
     } catch {
@@ -20,4 +22,10 @@ export function pruneEmptyDirs(startDir: string, root: string, preserveDir?: str
     dir = dirname(dir);
   }
   return removed;
+}
+
+function isSameDir(dir: string, preserved: Stats | undefined): boolean {
+  if (!preserved) return false;
+  const st = statSync(dir, { throwIfNoEntry: false });
+  return st !== undefined && st.ino === preserved.ino && st.dev === preserved.dev;
 }

@@ -4,10 +4,10 @@ import { errnoCode, ioError } from '../errors.js';
 import { makeParentDirs } from './temp-file.js';
 
 /**
- * Moves a file with content the agent did not write (a local edit, or a file that was there before
- * the workspace used altsync) out of the way before the server's request replaces or deletes it.
- * Perforce would silently destroy such a read-only file; o4-agent keeps it under the state
- * directory and says where in the log and in `o4-agent why`.
+ * Moves a local edit of a tracked file out of the way before the server's request replaces or
+ * deletes it. Perforce would silently destroy such a read-only file; o4-agent keeps it under the
+ * state directory and says where in the log and in `o4-agent why`. (An untracked file in the way is
+ * the client's business, as without altsync: `noclobber` protects the writable ones.)
  */
 export function rescueFile(rescueRoot: string, client: string, rel: string, absPath: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -25,6 +25,8 @@ export interface ContentStoreOptions {
   readonly maxBytes: number;
   /** Group-writable directories for a store several users share. */
   readonly shared: boolean;
+  /** How long to wait for another process holding the index (ledger.busyTimeoutMs). */
+  readonly busyTimeoutMs: number;
   readonly log: Log;
 }
 
@@ -48,7 +50,7 @@ export class ContentStore {
     try {
       mkdirSync(join(options.dir, 'objects'), { recursive: true, mode: dirMode });
       mkdirSync(join(options.dir, 'tmp'), { recursive: true, mode: dirMode });
-      this.db = new Database(join(options.dir, 'index.sqlite'), { timeout: 15_000 });
+      this.db = new Database(join(options.dir, 'index.sqlite'), { timeout: options.busyTimeoutMs });
       if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') {
         if (options.shared) chmodSync(join(options.dir, 'index.sqlite'), 0o664);
         this.db.pragma('journal_mode = WAL');

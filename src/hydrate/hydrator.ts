@@ -76,7 +76,13 @@ export class Hydrator {
 
   constructor(private readonly deps: HydratorDeps) {
     const { config, paths, log, ledger, env } = deps;
-    this.store = ContentStore.open({ dir: config.store.dir || paths.storeDir, maxBytes: config.store.maxBytes, shared: config.store.shared, log });
+    this.store = ContentStore.open({
+      dir: config.store.dir || paths.storeDir,
+      maxBytes: config.store.maxBytes,
+      shared: config.store.shared,
+      busyTimeoutMs: config.ledger.busyTimeoutMs,
+      log,
+    });
     const verifier = (this.verifier = new Verifier(ledger));
     this.installer = new Installer(ledger, verifier);
     const storeWriter = new StoreWriter(this.store, log);

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import { nodeRequire } from '../module-paths.js';
+import { rotateIfLarge } from './rotation.js';
 
 /**
  * Structured logging through pino, to a file — never to stdout/stderr, which for the altsync
@@ -35,6 +36,8 @@ export class FileLog implements Log {
     private readonly bindings: Record<string, unknown>,
     /** Also receives every record (a pretty-printer for a terminal). */
     private readonly tee?: (line: string) => void,
+    /** Rotate a file grown past maxBytes before the first record (the daemon also rotates while it runs). */
+    private readonly rotation?: { readonly maxBytes: number; readonly keep: number },
   ) {
     this.threshold = LEVEL_VALUES[level];
   }
@@ -65,9 +68,11 @@ export class FileLog implements Log {
   private logger(): PinoLogger | undefined {
     if (this.pino) return this.pino;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      // Records hold paths and request lines: private to the user, like the rest of the state.
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      if (this.rotation) rotateIfLarge(this.file, this.rotation.maxBytes, this.rotation.keep);
       const pino = nodeRequire('pino') as typeof import('pino');
-      const dest = pino.destination({ dest: this.file, sync: true, append: true });
+      const dest = pino.destination({ dest: this.file, sync: true, append: true, mode: 0o600 });
       this.destination = dest;
       const tee = this.tee;
       const stream = tee

@@ -25,7 +25,11 @@ export function rotateIfLarge(file: string, maxBytes: number, keep: number): boo
       // a gap in the sequence
     }
   }
-  if (keep > 0) renameSync(file, `${file}.1`);
-  else unlinkSync(file);
+  try {
+    if (keep > 0) renameSync(file, `${file}.1`);
+    else unlinkSync(file);
+  } catch {
+    return false; // another process rotated it a moment ago
+  }
   return true;
 }

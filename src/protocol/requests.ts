@@ -75,21 +75,20 @@ export const addedRequest = requestSchema('added', { ...identity, ...revisionKey
 export const checkFileRequest = requestSchema('checkFile', {
   ...identity,
   path: nonEmptyText(),
-  clientDepotFile: optional(text()),
-  clientDepotRev: optional(integer()),
   digest: digest(),
 });
 export const deleteRequest = requestSchema('delete', { ...identity, path: nonEmptyText(), noclobber: flag(), rmdir: rmdirMode() });
 export const moveRequest = requestSchema('move', { ...identity, path: nonEmptyText(), path2: nonEmptyText(), rmdir: rmdirMode(), force: flag() });
+// Only the keys a handler uses are validated: the others (depotFile, rev, time, ...) may come in
+// any form and are ignored (spec §3.1, §3.3).
 export const chmodRequest = requestSchema('chmod', {
   ...identity,
   path: nonEmptyText(),
+  clientFile: optional(text()),
   writable: flag(),
   executable: flag(),
   /** The pass-through handler's spelling: "rw" means writable. */
   perms: optional(text()),
-  depotFile: optional(text()),
-  rev: optional(integer()),
 });
 
 type Parsed<S> = S extends RequestSchema<infer T> ? T : never;

@@ -435,7 +435,7 @@ export class Ledger {
   }
 
   putSeed(seed: Seed): void {
-    this.stmts.upsertSeed.run(seed.path, seed.statSig, seed.size, seed.digestRaw, seed.digestText, seed.indexedAt);
+    this.writeOne(() => this.stmts.upsertSeed.run(seed.path, seed.statSig, seed.size, seed.digestRaw, seed.digestText, seed.indexedAt));
   }
 
   seedsFor(digest: string): Seed[] {

@@ -4,7 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { createRequire } from 'node:module';
@@ -297,6 +309,17 @@ describe('delete', () => {
     assert.equal(existsSync(join(sb.root, 'cwd/sub')), false, 'sub is pruned');
     assert.equal(existsSync(join(sb.root, 'cwd')), true, 'the current directory is preserved');
     await inCwd.quit();
+
+    // The same through a symlink to the root: the agent's cwd is the resolved path, the requests
+    // name the symlinked one, and the directory is still recognised as the current one.
+    const link = join(sb.dir, 'root-link');
+    symlinkSync(sb.root, link);
+    const viaLink = startAgent({ ...sb, dir: join(sb.root, 'cwd') });
+    await checkWorkspace(viaLink, link);
+    assert.equal((await viaLink.request('add', addVars(link, 'cwd/w.c'))).verdict.ok, true);
+    assert.equal((await viaLink.request('delete', { path: join(link, 'cwd/w.c'), rmdir: 'preserveCWD' })).verdict.ok, true);
+    assert.equal(existsSync(join(sb.root, 'cwd')), true, 'preserved, though named through the symlink');
+    await viaLink.quit();
   });
 
   it('refuses to delete a writable file with noclobber and moves a local edit aside', async () => {
@@ -358,6 +381,51 @@ describe('move', () => {
       readLedger(sb.home).files.map((f) => f['rel']),
       ['m2.c'],
     );
+  });
+});
+
+describe('move edge cases', () => {
+  it('a move onto itself changes nothing, and an already-moved retry drops a stale source row', async () => {
+    const sb = sandbox();
+    const { agent, ok, checkFile } = await session(sb);
+    const vars = addVars(sb.root, 'same.c');
+    await ok('add', vars);
+    await ok('move', { path: join(sb.root, 'same.c'), path2: join(sb.root, 'same.c') });
+    assert.equal(await checkFile(join(sb.root, 'same.c'), vars['digest']), 'same', 'still our placeholder, still tracked');
+    // Both paths tracked, only the target on disk (the move happened, its reply was lost).
+    await ok('add', addVars(sb.root, 'src.c'));
+    await ok('add', addVars(sb.root, 'dst.c'));
+    rmSync(join(sb.root, 'src.c'));
+    await ok('move', { path: join(sb.root, 'src.c'), path2: join(sb.root, 'dst.c') });
+    await agent.quit();
+    assert.deepEqual(
+      readLedger(sb.home).files.map((f) => f['rel']),
+      ['dst.c', 'same.c'],
+    );
+  });
+});
+
+describe('a workspace the ledger has never seen', () => {
+  it('delete, move and chmod act like the client on plain files', async () => {
+    const sb = sandbox();
+    const agent = startAgent(sb); // no check: a re-spawned agent after the ledger was removed
+    const dir = join(sb.dir, 'unknown-ws');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.c'), 'a', { mode: 0o444 });
+    writeFileSync(join(dir, 'b.c'), 'b', { mode: 0o444 });
+    const ok = async (cmd: string, vars: Record<string, string>) => {
+      const ex = await agent.request(cmd, vars);
+      assert.equal(ex.verdict.ok, true, `${cmd}: ${ex.raw.toString()}`);
+    };
+    await ok('chmod', { path: join(dir, 'a.c'), clientFile: '//ws1/a.c', writable: 'true' });
+    assert.equal(statSync(join(dir, 'a.c')).mode & 0o222, 0o222 & ~process.umask());
+    await ok('move', { path: join(dir, 'a.c'), path2: join(dir, 'moved/a.c') });
+    assert.equal(readFileSync(join(dir, 'moved/a.c'), 'utf8'), 'a');
+    await ok('delete', { path: join(dir, 'b.c'), rmdir: 'true' });
+    assert.equal(existsSync(join(dir, 'b.c')), false);
+    assert.equal(existsSync(dir), true, 'no directory is pruned without a known root');
+    await ok('delete', { path: join(dir, 'never-there.c') });
+    await agent.quit();
   });
 });
 

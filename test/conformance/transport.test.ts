@@ -3,7 +3,7 @@
  * an agent (see test/fake-p4/altsync-client.ts), fed request lines the way the client writes them.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { AltsyncAgentProcess } from '../fake-p4/altsync-client.js';
@@ -180,6 +180,20 @@ describe('P4ALTSYNC command line', () => {
     const ex = await agent.request('check', { clientRoot: sb.root });
     assert.equal(ex.verdict.ok, false);
     assert.match(String(ex.verdict.fields['error']), /cannot find node/);
+    assert.equal((await agent.quit()).code, 0);
+  });
+
+  it('answers with valid JSON when not built, even from a path with quotes and backslashes', async () => {
+    const sb = sandbox();
+    const odd = join(sb.dir, 'in "quotes" and \\back', 'bin');
+    mkdirSync(odd, { recursive: true });
+    copyFileSync(AGENT_BIN, join(odd, 'o4-agent'));
+    chmodSync(join(odd, 'o4-agent'), 0o755);
+    // P4ALTSYNC quoting as the client splits it: "..." groups, "" is a literal quote.
+    const agent = startAgent(sb, { p4altsync: `"${join(odd, 'o4-agent').replace(/"/g, '""')}" altsync` });
+    const ex = await agent.request('check', { clientRoot: sb.root });
+    assert.equal(ex.verdict.ok, false, ex.raw.toString());
+    assert.match(String(ex.verdict.fields['error']), /not built: run 'npm ci'.* in .*in "quotes" and \\back/);
     assert.equal((await agent.quit()).code, 0);
   });
 

@@ -542,6 +542,11 @@ describe('o4-agent config', () => {
     writeFileSync(file, '{ "p4": ');
     const r = cli(fx, ['config', 'list'], EXIT.ENVIRONMENT);
     assert.match(r.stderr, new RegExp(`configuration file ${file} is not valid JSON`));
+    // config unset cannot parse it either, so the hint does not send the user there.
+    assert.match(r.stderr, /hint: fix the file in an editor, or move it away/);
+    const unset = cli(fx, ['config', 'unset', 'p4.poolSize'], EXIT.ENVIRONMENT);
+    assert.match(unset.stderr, /is not valid JSON/);
+    assert.equal(readFileSync(file, 'utf8'), '{ "p4": ', 'the file is left as it is');
   });
 });
 

@@ -352,7 +352,8 @@ describe('background hydration', () => {
     await watching(fx);
     writeFileSync(join(fx.sb.home, 'config.json'), '{ "daemon": { "batchFiles": "many" } }');
     const bad = o4(fx, ['daemon', 'reload']);
-    assert.equal(bad.status, 0, bad.stderr);
+    assert.equal(bad.status, 3, bad.stderr);
+    assert.match(bad.stderr, /configuration not reloaded: .*batchFiles.*\(the daemon keeps the previous configuration\)/);
     assert.match(JSON.stringify(statusJson(fx)['lastError']), /configuration not reloaded.*batchFiles/);
     writeConfig(fx, { workspaces: { reload: { pin: ['r/f1.txt'] } } });
     process.kill(d.pid, 'SIGHUP');

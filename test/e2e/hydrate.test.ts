@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AltsyncAgentProcess } from '../fake-p4/altsync-client.js';
@@ -376,6 +376,21 @@ describe('chmod to writable (p4 edit)', () => {
       assert.equal(failed.verdict.ok, false);
       assert.match(String(failed.verdict.fields['error']), /cannot open .* for edit: hydrating it failed: p4 cannot reach the server/);
       assert.equal(statSync(g.path).mode & 0o777, 0, 'still a read-only (unreadable) placeholder');
+
+      // A placeholder that was only touched (times moved, nothing written) is still empty: it is
+      // hydrated. One with content written into it is a local edit: made writable, left as it is.
+      const touched = w.files[1]!;
+      utimesSync(touched.path, new Date(), new Date(Date.now() + 5000));
+      const t = await agent.request('chmod', { path: touched.path, writable: 'true', executable: 'false' });
+      assert.equal(t.verdict.ok, true, t.raw.toString());
+      assert.deepEqual(readFileSync(touched.path), referenceBytes(fx, 'edit', touched));
+      const written = w.files[2]!;
+      chmodSync(written.path, 0o600);
+      writeFileSync(written.path, 'my own words\n', { flag: 'r+' });
+      const e = await agent.request('chmod', { path: written.path, writable: 'true', executable: 'false' });
+      assert.equal(e.verdict.ok, true, e.raw.toString());
+      assert.equal(readFileSync(written.path, 'utf8').slice(0, 13), 'my own words\n', 'the local edit is kept');
+      assert.equal(statSync(written.path).mode & 0o222, 0o222 & ~process.umask());
     } finally {
       await agent.quit();
     }

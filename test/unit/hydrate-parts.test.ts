@@ -124,7 +124,7 @@ describe('content plans', () => {
 
 describe('content store', () => {
   it('adopts, finds, discards and evicts least recently used entries beyond its limit', () => {
-    const store = ContentStore.open({ dir: join(dir, 'store'), maxBytes: 2500, shared: false, log: nullLog });
+    const store = ContentStore.open({ dir: join(dir, 'store'), maxBytes: 2500, shared: false, busyTimeoutMs: 5000, log: nullLog });
     const put = (content: string) => {
       const tmp = store.tempPath();
       writeFileSync(tmp, content);

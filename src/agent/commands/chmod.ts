@@ -4,7 +4,8 @@ import { clientFileMode, placeholderFileMode } from '../../fs/modes.js';
 import { checkLocalPath } from '../../fs/workspace-path.js';
 import type { ChmodRequest } from '../../protocol/requests.js';
 import type { AgentContext } from '../context.js';
-import { inspectLocalFile } from '../local-file.js';
+import { statSignature } from '../../fs/stat-signature.js';
+import { inspectLocalFile, placeholderStillEmpty } from '../local-file.js';
 
 /**
  * `chmod`: make a file writable or read-only. A placeholder about to become writable (`p4 edit`) is
@@ -13,14 +14,21 @@ import { inspectLocalFile } from '../local-file.js';
  */
 export async function handleChmod(ctx: AgentContext, req: ChmodRequest): Promise<void> {
   const abs = checkLocalPath(req.path);
-  const loc = ctx.workspaces.locate(req, abs);
-  const rec = ctx.ledger.file(loc.ws.id, loc.rel);
-  const local = inspectLocalFile(abs, rec);
+  // A workspace the ledger does not know has no placeholders: a plain chmod, as the client's own.
+  const loc = ctx.workspaces.tryLocate(req, abs, req.clientFile);
+  const rec = loc && ctx.ledger.file(loc.ws.id, loc.rel);
+  let local = inspectLocalFile(abs, rec);
   if (local.kind === 'absent') throw new O4Error('NOT_FOUND', `${abs} - file does not exist.`, { path: abs });
   if (local.kind === 'directory') throw new O4Error('IS_DIRECTORY', `cannot chmod ${abs}: it is a directory`, { path: abs });
   const bits = { writable: req.writable || req.perms === 'rw', executable: req.executable };
 
-  if (local.kind === 'ours' && local.rec.state === 'placeholder') {
+  if (loc && local.kind === 'edited' && placeholderStillEmpty(abs, local.st, local.rec)) {
+    // Touched but never written: still a placeholder, now with this stat.
+    const restat = { ...local.rec, statSig: statSignature(local.st), updatedAt: Date.now() };
+    ctx.ledger.write(() => ctx.ledger.putFile(restat));
+    local = { kind: 'ours', st: local.st, rec: restat };
+  }
+  if (loc && local.kind === 'ours' && local.rec.state === 'placeholder') {
     if (bits.writable) {
       await ctx.hydrator.hydrateForEdit(loc.ws, local.rec, bits);
       return;

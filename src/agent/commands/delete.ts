@@ -15,11 +15,17 @@ import { inspectLocalFile } from '../local-file.js';
  */
 export function handleDelete(ctx: AgentContext, req: DeleteRequest): void {
   const abs = checkLocalPath(req.path);
-  const loc = ctx.workspaces.locate(req, abs);
-  const rec = ctx.ledger.file(loc.ws.id, loc.rel);
+  const loc = ctx.workspaces.tryLocate(req, abs);
+  const rec = loc && ctx.ledger.file(loc.ws.id, loc.rel);
   const local = inspectLocalFile(abs, rec);
   if (local.kind !== 'absent' && local.kind !== 'directory' && req.noclobber && isWritable(local.st) && !local.st.isSymbolicLink()) {
     throw new O4Error('NOCLOBBER', `Can't clobber writable file ${abs}`, { path: abs });
+  }
+  if (!loc) {
+    // A workspace the ledger has never seen holds no placeholders: the client's own delete. Its
+    // root is unknown, so no parent directory is pruned (it might be the root).
+    if (local.kind === 'untracked') unlinkOrAbsent(abs);
+    return;
   }
   let rescuedTo: string | undefined;
   ctx.ledger.write(

@@ -120,7 +120,8 @@ function readRaw(file: string): Record<string, unknown> {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return {};
-    throw new O4Error('CONFIG', `cannot read ${file}: ${(err as Error).message}`);
+    const what = err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new O4Error('CONFIG', `configuration file ${file} ${what}: ${(err as Error).message}`, { file });
   }
 }
 

@@ -6,7 +6,7 @@ import { installUserUnit, renderUserUnit, userUnitDir } from '../../daemon/syste
 import { FileLog } from '../../log/logger.js';
 import { prettyLine } from '../../log/pretty.js';
 import { packageRoot } from '../../module-paths.js';
-import type { CliContext, GlobalArgs } from '../context.js';
+import { logLevel, type CliContext, type GlobalArgs } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { askDaemon, daemonStatus, describeDaemon, ping } from '../daemon-link.js';
 import { printJson, runVerb } from '../verb.js';
@@ -43,9 +43,10 @@ async function runForeground(ctx: CliContext): Promise<number> {
   const tty = (ctx.out as NodeJS.WriteStream).isTTY === true;
   const log = new FileLog(
     ctx.paths.agentLog,
-    ctx.config.log.level,
+    logLevel(ctx.env, ctx.config),
     { component: 'daemon' },
     tty ? (line) => ctx.out.write(`${prettyLine(line, true)}\n`) : undefined,
+    ctx.config.log,
   );
   const { Daemon } = await import('../../daemon/daemon.js');
   const daemon = await Daemon.start(ctx.paths, ctx.env, log);
@@ -133,6 +134,8 @@ async function status(ctx: CliContext): Promise<number> {
 /** Background hydration on hold or going again, and configuration reloads (also SIGHUP). */
 async function control(ctx: CliContext, action: 'pause' | 'resume' | 'reload'): Promise<number> {
   const result = await askDaemon(ctx, action);
+  const failed = (result as { reloaded?: boolean; error?: string }).reloaded === false;
+  if (failed) throw new O4Error('CONFIG', `${(result as { error: string }).error} (the daemon keeps the previous configuration)`);
   if (ctx.json) printJson(ctx, result);
   else ctx.out.write(action === 'reload' ? 'configuration reloaded\n' : `background hydration ${action === 'pause' ? 'paused' : 'resumed'}\n`);
   return EXIT.OK;

@@ -74,10 +74,11 @@ function walk(dir: string, visit: (path: string, st: BigIntStats) => void): void
   }
 }
 
+/** False when the file cannot be read (it is skipped); a ledger failure stops the whole run. */
 function indexFile(ledger: Ledger, path: string, st: BigIntStats, sig: string): boolean {
+  let raw: string;
+  let text: string | null = null;
   try {
-    let raw: string;
-    let text: string | null = null;
     if (st.size <= BigInt(TEXT_NORMALISE_LIMIT)) {
       const data = readFileSync(path);
       raw = md5Hex(data);
@@ -86,9 +87,9 @@ function indexFile(ledger: Ledger, path: string, st: BigIntStats, sig: string): 
         if (normalised.length !== data.length) text = md5Hex(normalised);
       }
     } else raw = hashFile(path).hashes.md5!;
-    ledger.putSeed({ path, statSig: sig, size: Number(st.size), digestRaw: raw, digestText: text, indexedAt: Date.now() });
-    return true;
   } catch {
     return false;
   }
+  ledger.putSeed({ path, statSig: sig, size: Number(st.size), digestRaw: raw, digestText: text, indexedAt: Date.now() });
+  return true;
 }

@@ -70,7 +70,7 @@ export function run(args: WhyArgs): Promise<number> {
       ['digest', rec.digest ?? '(none from the server)'],
       ['type', `${info.fileType}   print flags: ${info.printFlags.join(' ') || '(none)'}`],
       ['size', rec.fileSize === null ? 'unknown' : `${formatBytes(rec.fileSize)} (${rec.fileSize} bytes)`],
-      ['mode', `${rec.writable ? 'writable' : 'read-only'}${rec.executable ? ', executable' : ''}`],
+      ['p4 mode', `${rec.writable ? 'writable' : 'read-only'}${rec.executable ? ', executable' : ''} (as the last sync or p4 edit asked)`],
       ['content', describeContent(rec.state, info.hydrated)],
       [
         'on disk',
@@ -78,7 +78,7 @@ export function run(args: WhyArgs): Promise<number> {
           ? 'missing'
           : st.isDirectory()
             ? `a directory is where the file should be, mode ${info.onDisk.mode}`
-            : `${onDisk === 'as-recorded' ? 'exactly as o4-agent recorded it' : 'changed since o4-agent recorded it'}, mode ${info.onDisk.mode}`,
+            : `${describeOnDisk(rec.state, onDisk === 'as-recorded')}, mode ${info.onDisk.mode}`,
       ],
       ['checkFile', `${answer} (what p4 diff, reconcile and revert would be told now)`],
       ['workspace', `${ws.client} on ${ws.port}, root ${ws.root}`],
@@ -91,9 +91,15 @@ export function run(args: WhyArgs): Promise<number> {
   });
 }
 
+/** The file on disk against the ledger's record (for a modified file: the edit the daemon last saw). */
+function describeOnDisk(state: FileState, asRecorded: boolean): string {
+  if (state === 'modified') return asRecorded ? 'the local edit, as last recorded' : 'changed again since the edit was recorded';
+  return asRecorded ? 'exactly as o4-agent recorded it' : 'changed since o4-agent recorded it';
+}
+
 /** Where the content came from; hydrate only fills placeholders, so only they get that advice. */
 function describeContent(state: FileState, hydrated: { at: string; source: string | null } | null): string {
-  const from = hydrated ? `from the ${hydrated.source ?? 'P4 client'} at ${hydrated.at}` : undefined;
+  const from = hydrated ? `${sourceName(hydrated.source)} at ${hydrated.at}` : undefined;
   switch (state) {
     case 'placeholder':
       return 'none yet (o4-agent hydrate fetches it)';
@@ -112,5 +118,20 @@ function safeMarker(abs: string): string | undefined {
     return readMarker(abs);
   } catch {
     return undefined;
+  }
+}
+
+function sourceName(source: string | null): string {
+  switch (source) {
+    case 'store':
+      return 'from the local content store';
+    case 'sibling':
+      return 'copied from another workspace';
+    case 'seed':
+      return 'copied from a seeded directory';
+    case 'server':
+      return 'from the server';
+    default:
+      return 'written by the P4 client'; // `added`: the client wrote it itself
   }
 }
