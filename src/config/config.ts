@@ -68,6 +68,8 @@ export const configSchema = z
         siblings: z.boolean().default(true),
         /** Copy from directories indexed with `o4-agent seed`. */
         seeds: z.boolean().default(true),
+        /** Worker threads for local copies in large batches; 0: one per core but one, at most 4. */
+        copyThreads: z.number().int().min(0).max(32).default(0),
       })
       .strict()
       .default({}),

@@ -8,6 +8,7 @@ import { P4Runner } from '../p4/runner.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { planFor } from './content-plan.js';
 import { ContentStore } from './content-store.js';
+import { CopyPool } from './copy-pool.js';
 import { Installer, type HydrationSource, type HydrationTarget, type InstallOutcome, type PreparedInstall } from './installer.js';
 import { LocalSources } from './local-sources.js';
 import { ServerSource } from './server-source.js';
@@ -66,6 +67,8 @@ export interface HydratorDeps {
 
 /** Installs prepared from local sources are committed this many at a time, in one transaction. */
 const COMMIT_BATCH = 64;
+/** Local copies prepared concurrently (they only overlap when copy workers run them). */
+const LOCAL_WINDOW = 128;
 
 export class Hydrator {
   private readonly store: ContentStore;
@@ -73,6 +76,7 @@ export class Hydrator {
   private readonly verifier: Verifier;
   private readonly local: LocalSources;
   private readonly server: ServerSource;
+  private readonly copier: CopyPool;
 
   constructor(private readonly deps: HydratorDeps) {
     const { config, paths, log, ledger, env } = deps;
@@ -84,7 +88,8 @@ export class Hydrator {
       log,
     });
     const verifier = (this.verifier = new Verifier(ledger));
-    this.installer = new Installer(ledger, verifier);
+    this.copier = new CopyPool(CopyPool.threadsFor(config.hydrate.copyThreads), log);
+    this.installer = new Installer(ledger, verifier, this.copier);
     const storeWriter = new StoreWriter(this.store, log);
     this.local = new LocalSources({ ledger, store: this.store, installer: this.installer, verifier, log, ...config.hydrate });
     const runner = new P4Runner({
@@ -115,28 +120,35 @@ export class Hydrator {
       report(t, o.outcome === 'hydrated' ? o : { outcome: o.outcome, reason: o.error.message, code: o.error.code });
 
     // Local sources first; their installs are committed in batches.
-    const forServer: HydrationTarget[] = [];
     const prepared: PreparedInstall[] = [];
     const commit = () => {
       this.installer.commit(prepared).forEach((o, i) => reportOutcome(prepared[i]!.t, o));
       prepared.length = 0;
     };
+    // Many copies in flight at once, so that copy workers always have a batch to work on.
     this.local.plan(targets);
+    const needServer = new Set<HydrationTarget>();
+    const inFlight = new Set<Promise<void>>();
     for (const t of targets) {
       if (opts.signal?.aborted) break;
       if (t.rec.state !== 'placeholder') {
         report(t, { outcome: 'skipped', reason: `already ${t.rec.state}` });
         continue;
       }
-      try {
-        const p = await this.local.prepare(t);
-        if (!p) forServer.push(t);
-        else if (prepared.push(p) >= COMMIT_BATCH) commit();
-      } catch (err) {
-        report(t, failure(err));
-      }
+      const done: Promise<void> = this.local.prepare(t).then(
+        (p) => {
+          if (!p) needServer.add(t);
+          else if (prepared.push(p) >= COMMIT_BATCH) commit();
+        },
+        (err: unknown) => report(t, failure(err)),
+      );
+      inFlight.add(done);
+      void done.then(() => inFlight.delete(done));
+      if (inFlight.size >= LOCAL_WINDOW) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     commit();
+    const forServer = targets.filter((t) => needServer.has(t)); // in the order asked
 
     // Then the server, for placeholders still exactly as the agent wrote them.
     const fetchable = forServer.filter((t) => {
@@ -160,6 +172,7 @@ export class Hydrator {
   }
 
   close(): void {
+    void this.copier.close();
     this.store.close();
     this.deps.ledger.write(() => this.verifier.flushLearned());
   }

@@ -1,13 +1,15 @@
-import { chmodSync, closeSync, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, symlinkSync, constants } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fstatSync, lstatSync, readSync, renameSync, symlinkSync, constants } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { O4Error, describeError, errnoCode, ioError } from '../errors.js';
+import { O4Error, describeError, ioError } from '../errors.js';
 import { clientFileMode } from '../fs/modes.js';
 import { lstatOrUndefined, statSignature } from '../fs/stat-signature.js';
 import { closeQuietly, openTempBeside, unlinkQuietly } from '../fs/temp-file.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { transition } from '../store/states.js';
 import type { ContentPlan } from './content-plan.js';
-import { copyHashingFd, hashFdAsync, writeAll } from './file-bytes.js';
+import type { CopyPool } from './copy-pool.js';
+import { hashFdAsync, writeAll } from './file-bytes.js';
+import { copyToTemp, openSource, type CopyJob } from './local-copy.js';
 import type { Expectation, Verifier } from './verifier.js';
 
 export type HydrationSource = 'store' | 'sibling' | 'seed' | 'server';
@@ -43,13 +45,6 @@ export class PlaceholderChanged extends O4Error {
   }
 }
 
-/** A local source no longer has the stat it was recorded with: it is not used. */
-export class SourceChanged extends O4Error {
-  constructor(path: string) {
-    super('MODIFIED', `${path} changed since it was recorded; not used as a source`, { path });
-  }
-}
-
 export class DigestMismatch extends O4Error {
   constructor(t: HydrationTarget, got: string, source: HydrationSource) {
     super(
@@ -59,9 +54,6 @@ export class DigestMismatch extends O4Error {
     );
   }
 }
-
-/** From this size a copy runs in the kernel (thread pool) while the main thread hashes the source. */
-const LARGE_FILE = 4 * 1024 * 1024;
 
 /**
  * Puts verified content in place of placeholders. Preparing writes a temp file in the target's
@@ -74,13 +66,16 @@ export class Installer {
   constructor(
     private readonly ledger: Ledger,
     private readonly verifier: Verifier,
+    /** Copy workers for big batches; without them copies run on this thread. */
+    private readonly copier?: CopyPool,
   ) {}
 
   /**
    * Prepares the client form of a stored-form file, verifying it against `expect` on the way
    * (null: verified already, e.g. just fetched). With `sourceSig`, the source is used only while its
-   * stat is still that (checked on the open descriptor; SourceChanged otherwise). Large files whose
-   * client form is their stored form are copied in the kernel while the source is hashed.
+   * stat is still that (checked on the open descriptor; SourceChanged otherwise). Files whose client
+   * form is their stored form are copied by a copy worker when there is one, large ones in the
+   * kernel while the source is hashed.
    */
   async prepareFromStoredFile(
     t: HydrationTarget,
@@ -89,48 +84,51 @@ export class Installer {
     expect: Expectation | null,
     sourceSig?: string,
   ): Promise<PreparedInstall> {
-    const src = openSource(storedPath, sourceSig);
-    let srcOpen = true;
-    const closeSource = () => {
-      if (srcOpen) closeSync(src.fd);
-      srcOpen = false;
-    };
-    try {
-      if (t.plan.symlink || !t.plan.clientFormIsStored) {
-        const stored = readAll(src.fd, src.size, storedPath);
-        closeSource();
-        if (t.plan.symlink) return this.prepareSymlink(t, stored, source, expect);
-        if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
-        return this.prepareFromStoredBytes(t, stored, source);
-      }
-      const algs = expect ? this.verifier.algorithms(expect) : [];
-      const { fd, tmpPath } = openTempBeside(t.abs);
+    if (t.plan.symlink || !t.plan.clientFormIsStored) {
+      const src = openSource(storedPath, sourceSig);
+      let stored: Buffer;
       try {
-        if (src.size >= LARGE_FILE) {
-          closeSync(fd);
-          const [hashed] = await Promise.all([hashFdAsync(src.fd, storedPath, algs), copyFile(storedPath, tmpPath, constants.COPYFILE_FICLONE)]);
-          closeSource();
-          if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
-          chmodSync(tmpPath, clientFileMode(this.bits(t)));
-          return { t, tmpPath, source, bytes: hashed.size, statSig: statSignature(lstatSync(tmpPath, { bigint: true })) };
-        }
-        const copied = copyHashingFd(src.fd, storedPath, fd, algs, src.size);
-        closeSource();
-        if (expect) this.verifier.check(t, expect, copied.hashes, copied.size, source);
-        fchmodSync(fd, clientFileMode(this.bits(t)));
-        // The stat the file will have once renamed into place: rename changes neither inode nor mtime.
-        const statSig = statSignature(fstatSync(fd, { bigint: true }));
-        closeSync(fd);
-        return { t, tmpPath, source, bytes: copied.size, statSig };
-      } catch (err) {
-        closeQuietly(fd);
-        unlinkQuietly(tmpPath);
-        throw err;
+        stored = readAll(src.fd, src.size, storedPath);
+      } finally {
+        closeSync(src.fd);
       }
+      if (t.plan.symlink) return this.prepareSymlink(t, stored, source, expect);
+      if (expect) this.verifier.check(t, expect, this.verifier.hash(stored, expect), stored.length, source);
+      return this.prepareFromStoredBytes(t, stored, source);
+    }
+    const job: CopyJob = {
+      src: storedPath,
+      sourceSig,
+      target: t.abs,
+      mode: clientFileMode(this.bits(t)),
+      algs: expect ? this.verifier.algorithms(expect) : [],
+    };
+    const copied = this.copier ? await this.copier.copy(job) : copyToTemp(job);
+    if (copied.kind === 'large') return this.prepareLarge(t, job, source, expect);
+    try {
+      if (expect) this.verifier.check(t, expect, copied.hashes, copied.size, source);
     } catch (err) {
+      unlinkQuietly(copied.tmpPath);
+      throw err;
+    }
+    return { t, tmpPath: copied.tmpPath, source, bytes: copied.size, statSig: copied.statSig };
+  }
+
+  /** A large file is copied by the kernel (a reflink where it can) while this thread hashes the source. */
+  private async prepareLarge(t: HydrationTarget, job: CopyJob, source: HydrationSource, expect: Expectation | null): Promise<PreparedInstall> {
+    const src = openSource(job.src, job.sourceSig);
+    const { fd, tmpPath } = openTempBeside(t.abs);
+    closeSync(fd);
+    try {
+      const [hashed] = await Promise.all([hashFdAsync(src.fd, job.src, job.algs), copyFile(job.src, tmpPath, constants.COPYFILE_FICLONE)]);
+      if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
+      chmodSync(tmpPath, job.mode);
+      return { t, tmpPath, source, bytes: hashed.size, statSig: statSignature(lstatSync(tmpPath, { bigint: true })) };
+    } catch (err) {
+      unlinkQuietly(tmpPath);
       throw err instanceof O4Error ? err : ioError('copy content for', t.abs, err);
     } finally {
-      closeSource();
+      closeSync(src.fd);
     }
   }
 
@@ -240,25 +238,6 @@ export class Installer {
     }
     const statSig = p.statSig ?? statSignature(lstatSync(t.abs, { bigint: true }));
     this.ledger.recordHydrated(t.ws.id, t.rec.rel, { ...this.bits(t), statSig, source: p.source });
-  }
-}
-
-/** Opens a source file; with `sig`, only while its stat is still that. */
-function openSource(path: string, sig: string | undefined): { fd: number; size: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    if (sig !== undefined && (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ELOOP')) throw new SourceChanged(path);
-    throw ioError('read', path, err);
-  }
-  try {
-    const st = fstatSync(fd, { bigint: true });
-    if (sig !== undefined && statSignature(st) !== sig) throw new SourceChanged(path);
-    return { fd, size: Number(st.size) };
-  } catch (err) {
-    closeSync(fd);
-    throw err instanceof O4Error ? err : ioError('read', path, err);
   }
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -20,6 +21,9 @@ import { planFor } from '../../src/hydrate/content-plan.js';
 import { ContentStore } from '../../src/hydrate/content-store.js';
 import { Installer, DigestMismatch } from '../../src/hydrate/installer.js';
 import { Verifier } from '../../src/hydrate/verifier.js';
+import { CopyPool } from '../../src/hydrate/copy-pool.js';
+import { SourceChanged, type CopyJob } from '../../src/hydrate/local-copy.js';
+import { statSignature } from '../../src/fs/stat-signature.js';
 import { Hydrator } from '../../src/hydrate/hydrator.js';
 import { preparePlaceholder } from '../../src/fs/placeholder.js';
 import { nullLog } from '../../src/log/logger.js';
@@ -252,5 +256,67 @@ describe('installer', () => {
     assert.equal(statSync(root).isDirectory(), true);
     assert.equal(readlinkSync(t.abs), 'target/file.txt');
     ledger.close();
+  });
+});
+
+describe('copy pool', () => {
+  const md5Of = (b: Buffer) => createHash('md5').update(b).digest('hex').toUpperCase();
+
+  function jobs(n: number, sub: string): Array<{ job: CopyJob; content: Buffer }> {
+    const base = join(dir, sub);
+    mkdirSync(join(base, 'src'), { recursive: true });
+    mkdirSync(join(base, 'dst'), { recursive: true });
+    return Array.from({ length: n }, (_, i) => {
+      const content = Buffer.from(`file ${i} `.repeat(1 + (i % 50)));
+      const src = join(base, 'src', `f${i}`);
+      writeFileSync(src, content);
+      return { content, job: { src, target: join(base, 'dst', `f${i}`), mode: 0o640, algs: ['md5'] } };
+    });
+  }
+
+  it('copies a large batch in workers and a small one inline, with the same results', async () => {
+    const pool = new CopyPool(2, nullLog);
+    try {
+      for (const [n, sub] of [
+        [200, 'pool-big'],
+        [3, 'pool-small'],
+      ] as const) {
+        const set = jobs(n, sub);
+        const results = await Promise.all(set.map((s) => pool.copy(s.job)));
+        results.forEach((r, i) => {
+          assert.equal(r.kind, 'copied');
+          if (r.kind !== 'copied') return;
+          assert.deepEqual(readFileSync(r.tmpPath), set[i]!.content);
+          assert.equal(r.hashes.md5, md5Of(set[i]!.content));
+          assert.equal(statSync(r.tmpPath).mode & 0o777, 0o640);
+          assert.equal(r.statSig, statSignature(lstatSync(r.tmpPath, { bigint: true })));
+        });
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reports a source that changed, and keeps copying on this thread when workers cannot start', async () => {
+    const set = jobs(40, 'pool-changed');
+    const changed = { ...set[0]!.job, sourceSig: '1:2:3' };
+    const pool = new CopyPool(1, nullLog);
+    try {
+      const outcomes = await Promise.allSettled([pool.copy(changed), ...set.slice(1).map((s) => pool.copy(s.job))]);
+      assert.equal(outcomes[0]!.status, 'rejected');
+      assert.ok((outcomes[0] as PromiseRejectedResult).reason instanceof SourceChanged);
+      assert.ok(outcomes.slice(1).every((o) => o.status === 'fulfilled'));
+    } finally {
+      await pool.close();
+    }
+    // A worker that dies: the jobs still out are copied on this thread instead.
+    const more = jobs(40, 'pool-dies');
+    const dying = new CopyPool(1, nullLog);
+    const pending = more.map((s) => dying.copy(s.job));
+    await new Promise((r) => setImmediate(r)); // the batch went to the worker
+    (dying as unknown as { workers: Array<{ worker: { emit(e: string, err: Error): void } }> }).workers[0]!.worker.emit('error', new Error('gone'));
+    const results = await Promise.all(pending);
+    results.forEach((r, i) => r.kind === 'copied' && assert.equal(r.hashes.md5, md5Of(more[i]!.content)));
+    await dying.close();
   });
 });
