@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { statSignature } from '../src/fs/stat-signature.js';
-import { Ledger, type FileRecord } from '../src/store/ledger.js';
+import { Ledger } from '../src/store/ledger.js';
+import { fileRecord } from '../test/support/file-record.js';
 import type { FileState } from '../src/store/states.js';
 import { REPO_ROOT, describeMachine, percentile, saveResults, table } from './support.js';
 
@@ -74,28 +75,18 @@ function buildLedger(home: string, root: string, n: number): void {
           let acc = 0;
           const state = STATES.find(([, share]) => (acc += share * 1000) > r)?.[0] ?? 'placeholder';
           const rel = relOf(i);
-          const rec: FileRecord = {
-            workspaceId: ws.id,
-            rel,
-            depotFile: `//depot/main/${rel}`,
+          const rec = fileRecord(ws.id, rel, {
             clientFile: `//big/${rel}`,
             rev: 1 + (i % 7),
             digest: (i * 7919).toString(16).padStart(32, '0').toUpperCase(),
             fileSize: 1000 + (i % 9000),
-            fileType: 'text',
-            typeCode: null,
-            keywords: false,
             lineEnd: 'local',
-            utf8bom: null,
-            charset: null,
-            writable: false,
-            executable: false,
             state,
             statSig: state === 'missing' ? null : `${i}:0:0`,
             source: state === 'placeholder' ? null : 'server',
             hydratedAt: state === 'placeholder' ? null : now,
             updatedAt: now,
-          };
+          });
           ledger.putFile(rec);
         }
       });
@@ -193,28 +184,15 @@ function buildWorkspace(home: string, root: string, n: number): string[] {
         for (let i = start; i < Math.min(n, start + 20_000); i++) {
           const abs = join(root, rels[i]!);
           closeSync(openSync(abs, 'wx', 0o000));
-          ledger.putFile({
-            workspaceId: ws.id,
-            rel: rels[i]!,
-            depotFile: `//depot/main/${rels[i]}`,
-            clientFile: null,
-            rev: 1,
-            digest: 'D41D8CD98F00B204E9800998ECF8427E',
-            fileSize: 0,
-            fileType: 'text',
-            typeCode: null,
-            keywords: false,
-            lineEnd: 'local',
-            utf8bom: null,
-            charset: null,
-            writable: false,
-            executable: false,
-            state: 'placeholder',
-            statSig: statSignature(lstatSync(abs, { bigint: true })),
-            source: null,
-            hydratedAt: null,
-            updatedAt: now,
-          });
+          ledger.putFile(
+            fileRecord(ws.id, rels[i]!, {
+              digest: 'D41D8CD98F00B204E9800998ECF8427E',
+              fileSize: 0,
+              lineEnd: 'local',
+              statSig: statSignature(lstatSync(abs, { bigint: true })),
+              updatedAt: now,
+            }),
+          );
         }
       });
     }

@@ -34,7 +34,9 @@ export class Progress {
     const known = s.total > 0;
     const pct = known ? Math.floor((s.done * 100) / s.total) : 0;
     const eta = known && s.done > 0 && s.done < s.total ? ` ETA ${formatDuration((elapsed / s.done) * (s.total - s.done))}` : '';
-    const count = known ? `${formatCount(s.done)}/${formatCount(s.total)} files (${pct}%)` : `${formatCount(s.done)} files`;
+    const count = known
+      ? `${formatCount(s.done)}/${formatCount(s.total)} files (${pct}%)`
+      : `${formatCount(s.done)} ${s.done === 1 ? 'file' : 'files'}`;
     const text =
       `${this.label} ${count}  ${formatBytes(s.bytes)}  ${formatRate(s.bytes, elapsed)}` +
       `${s.failed ? `  ${formatCount(s.failed)} failed` : ''}${s.detail ? `  ${s.detail}` : ''}${eta}`;

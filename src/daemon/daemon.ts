@@ -122,19 +122,22 @@ export class Daemon {
 
   /** SIGHUP: reread the configuration; a broken file keeps the previous one running (and says why). */
   reload(): { reloaded: true } | { reloaded: false; error: string } {
+    const before = this.config;
     try {
       this.config = loadConfig(this.paths.config);
     } catch (err) {
-      const error = `configuration not reloaded: ${describeError(err)}`;
+      const error = `${RELOAD_FAILED}${describeError(err)}`;
       this.noteError(error);
       return { reloaded: false, error };
     }
+    if (this.lastError?.message.startsWith(RELOAD_FAILED)) this.lastError = null; // fixed now
     this.hydrator?.close();
     this.hydrator = undefined;
     this.queue.configure(this.queueOptions());
     this.log.info({ file: this.paths.config }, 'configuration reloaded');
-    if (!this.config.daemon.watch) void this.unwatchAll();
-    else void this.discoverWorkspaces(); // watching may have been turned on, or pollPaths changed
+    const watching = (d: Config['daemon']) => JSON.stringify([d.watch, d.pollPaths, d.pollIntervalMs]);
+    // Watchers start over when how they watch changed; discovery then starts what is wanted.
+    if (watching(before.daemon) !== watching(this.config.daemon)) void this.unwatchAll().then(() => this.discoverWorkspaces());
     this.schedulePrefetch(0);
     this.scheduleRescan();
     return { reloaded: true };
@@ -370,6 +373,8 @@ export class Daemon {
     this.log.error({}, message);
   }
 }
+
+const RELOAD_FAILED = 'configuration not reloaded: ';
 
 /** Written whole (rename) so a client never reads half an announcement. */
 function announce(runtime: DaemonPaths, a: Announcement): void {

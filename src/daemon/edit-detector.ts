@@ -7,6 +7,7 @@ import { hashHex } from '../hydrate/file-bytes.js';
 import type { Log } from '../log/logger.js';
 import type { FileRecord, Ledger, Workspace } from '../store/ledger.js';
 import { transition, type FileState } from '../store/states.js';
+import { placeholderStillEmpty } from '../agent/local-file.js';
 
 /**
  * Keeps the ledger true to the disk. Each path is judged with one lstat against the stat the agent
@@ -121,6 +122,11 @@ export class EditDetector {
         this.ledger.recordLocalState(ws.id, rec.rel, back, sig);
         result.returned++;
       }
+      return;
+    }
+    if (rec.state === 'placeholder' && placeholderStillEmpty(abs, st, rec)) {
+      // Touched (times, a backup tool) but never written: still the placeholder, with this stat.
+      this.ledger.recordLocalState(ws.id, rec.rel, 'placeholder', sig);
       return;
     }
     const next = rec.state === 'missing' ? transition('missing', 'local-restore-other') : transition(rec.state, 'local-write');

@@ -31,7 +31,7 @@ export function daemonPaths(paths: AgentPaths, env: NodeJS.ProcessEnv = process.
   const id = createHash('sha256').update(paths.home).digest('hex').slice(0, 16);
   // Too long for sockaddr_un: a short private directory of our own (never the shared /tmp itself,
   // whose mode the socket server would otherwise try to make private).
-  if (socket.length > MAX_SOCKET_PATH) socket = join(runtime ?? '/tmp', `o4-agent-${process.getuid?.() ?? 'u'}`, `${id}.sock`);
+  if (socket.length > MAX_SOCKET_PATH) socket = join(runtime || '/tmp', `o4-agent-${process.getuid?.() ?? 'u'}`, `${id}.sock`);
   return { socket, lockName: `\0o4-agent-daemon-${process.getuid?.() ?? 'u'}-${id}`, announceFile: join(paths.home, 'run', 'daemon.json') };
 }
 

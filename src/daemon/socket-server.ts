@@ -66,10 +66,10 @@ export class SocketServer {
       pending.push(chunk.subarray(start));
       pendingBytes += chunk.length - start;
       if (pendingBytes > MAX_LINE) {
-        socket.end(
-          `${JSON.stringify({ id: 0, ok: false, error: { code: 'BAD_REQUEST', message: `request line longer than ${MAX_LINE} bytes` } })}\n`,
-        );
         socket.removeAllListeners('data');
+        // After the answers still owed for earlier lines.
+        const refusal = `${JSON.stringify({ id: 0, ok: false, error: { code: 'BAD_REQUEST', message: `request line longer than ${MAX_LINE} bytes` } })}\n`;
+        chain = chain.then(() => void socket.end(refusal));
       }
     });
   }

@@ -10,7 +10,7 @@ export function pruneEmptyDirs(startDir: string, root: string, preserveDir?: str
   const removed: string[] = [];
   const prefix = root === '/' ? '/' : `${root}/`;
   // Compared by identity, not by name: the root may be reached through a symlink.
-  const preserved = preserveDir === undefined ? undefined : statSync(preserveDir, { throwIfNoEntry: false });
+  const preserved = preserveDir === undefined ? undefined : statOrUndefined(preserveDir);
   let dir = startDir;
   while (dir.startsWith(prefix) && dir.length > prefix.length && !isSameDir(dir, preserved)) {
     try {
@@ -26,6 +26,15 @@ export function pruneEmptyDirs(startDir: string, root: string, preserveDir?: str
 
 function isSameDir(dir: string, preserved: Stats | undefined): boolean {
   if (!preserved) return false;
-  const st = statSync(dir, { throwIfNoEntry: false });
+  const st = statOrUndefined(dir);
   return st !== undefined && st.ino === preserved.ino && st.dev === preserved.dev;
+}
+
+/** Pruning is best effort: a directory that cannot be looked at is simply not matched. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -120,7 +120,10 @@ export class Installer {
     const { fd, tmpPath } = openTempBeside(t.abs);
     closeSync(fd);
     try {
-      const [hashed] = await Promise.all([hashFdAsync(src.fd, job.src, job.algs), copyFile(job.src, tmpPath, constants.COPYFILE_FICLONE)]);
+      // Copied through the descriptor that was checked and is being hashed: a file replaced at that
+      // path meanwhile can never be what gets installed.
+      const sameFile = `/proc/self/fd/${src.fd}`;
+      const [hashed] = await Promise.all([hashFdAsync(src.fd, job.src, job.algs), copyFile(sameFile, tmpPath, constants.COPYFILE_FICLONE)]);
       if (expect) this.verifier.check(t, expect, hashed.hashes, hashed.size, source);
       chmodSync(tmpPath, job.mode);
       return { t, tmpPath, source, bytes: hashed.size, statSig: statSignature(lstatSync(tmpPath, { bigint: true })) };

@@ -417,15 +417,19 @@ describe('a workspace the ledger has never seen', () => {
       const ex = await agent.request(cmd, vars);
       assert.equal(ex.verdict.ok, true, `${cmd}: ${ex.raw.toString()}`);
     };
-    await ok('chmod', { path: join(dir, 'a.c'), clientFile: '//ws1/a.c', writable: 'true' });
-    assert.equal(statSync(join(dir, 'a.c')).mode & 0o222, 0o222 & ~process.umask());
     await ok('move', { path: join(dir, 'a.c'), path2: join(dir, 'moved/a.c') });
     assert.equal(readFileSync(join(dir, 'moved/a.c'), 'utf8'), 'a');
+    mkdirSync(join(dir, 'subdir'));
+    const dirMove = await agent.request('move', { path: join(dir, 'subdir'), path2: join(dir, 'elsewhere') });
+    assert.match(String(dirMove.verdict.fields['error']), /cannot move .*subdir: it is a directory/);
     await ok('delete', { path: join(dir, 'b.c'), rmdir: 'true' });
     assert.equal(existsSync(join(dir, 'b.c')), false);
     assert.equal(existsSync(dir), true, 'no directory is pruned without a known root');
     await ok('delete', { path: join(dir, 'never-there.c') });
+    await ok('chmod', { path: join(dir, 'moved/a.c'), writable: 'true' });
+    assert.equal(statSync(join(dir, 'moved/a.c')).mode & 0o222, 0o222 & ~process.umask());
     await agent.quit();
+    assert.equal(readLedger(sb.home).workspaces.length, 0, 'none of this registered a workspace');
   });
 });
 

@@ -3,7 +3,7 @@
  * an agent (see test/fake-p4/altsync-client.ts), fed request lines the way the client writes them.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { AltsyncAgentProcess } from '../fake-p4/altsync-client.js';
@@ -163,6 +163,9 @@ describe('P4ALTSYNC command line', () => {
     // --home put the ledger and the captured stderr under $home/state, not O4_AGENT_HOME.
     readFileSync(join(sb.dir, 'state', 'ledger.sqlite'));
     readFileSync(join(sb.dir, 'state', 'log', 'stderr.log'));
+    // Logs hold paths and request lines: private to the user whatever the umask.
+    assert.equal(statSync(join(sb.dir, 'state', 'log')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(sb.dir, 'state', 'log', 'stderr.log')).mode & 0o777, 0o600);
   });
 
   it('answers every request with a clear error on an unknown option instead of guessing', async () => {

@@ -5,7 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  utimesSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -172,6 +184,10 @@ describe('edit detection', () => {
     await startDaemon(fx);
     await watching(fx);
 
+    // A placeholder only touched (a backup tool restoring times): still a placeholder.
+    utimesSync(files[5]!.path, new Date(), new Date(Date.now() - 86_400_000));
+    await new Promise((r) => setTimeout(r, 1500)); // past the watcher's coalescing window
+    assert.equal(state(fx, 'e/f5.txt'), 'placeholder');
     // An edit of a hydrated file.
     writeFileSync(files[0]!.path, 'my change\n');
     await stateBecomes(fx, 'e/f0.txt', 'modified');

@@ -24,6 +24,7 @@ import { Verifier } from '../../src/hydrate/verifier.js';
 import { CopyPool } from '../../src/hydrate/copy-pool.js';
 import { SourceChanged, type CopyJob } from '../../src/hydrate/local-copy.js';
 import { statSignature } from '../../src/fs/stat-signature.js';
+import { fileRecord } from '../support/file-record.js';
 import { Hydrator } from '../../src/hydrate/hydrator.js';
 import { preparePlaceholder } from '../../src/fs/placeholder.js';
 import { nullLog } from '../../src/log/logger.js';
@@ -35,29 +36,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex').toUpperCase();
 
 function rec(over: Partial<FileRecord>): FileRecord {
-  return {
-    workspaceId: 1,
-    rel: 'f',
-    depotFile: '//depot/f',
-    clientFile: null,
-    rev: 1,
-    digest: null,
-    fileSize: null,
-    fileType: 'text',
-    typeCode: null,
-    keywords: false,
-    lineEnd: null,
-    utf8bom: null,
-    charset: null,
-    writable: false,
-    executable: false,
-    state: 'placeholder',
-    statSig: null,
-    source: null,
-    hydratedAt: null,
-    updatedAt: 0,
-    ...over,
-  };
+  return fileRecord(1, 'f', { depotFile: '//depot/f', ...over });
 }
 
 describe('content plans', () => {

@@ -5,35 +5,14 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Ledger, type FileRecord } from '../../src/store/ledger.js';
+import { fileRecord } from '../support/file-record.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'o4-ledger-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function rec(workspaceId: number, rel: string, over: Partial<FileRecord> = {}): FileRecord {
-  return {
-    workspaceId,
-    rel,
-    depotFile: `//d/${rel}`,
-    clientFile: null,
-    rev: 1,
-    digest: 'D',
-    fileSize: 10,
-    fileType: 'text',
-    typeCode: null,
-    keywords: false,
-    lineEnd: null,
-    utf8bom: null,
-    charset: null,
-    writable: false,
-    executable: false,
-    state: 'placeholder',
-    statSig: '1:10:1',
-    source: null,
-    hydratedAt: null,
-    updatedAt: 1,
-    ...over,
-  };
+  return fileRecord(workspaceId, rel, { depotFile: `//d/${rel}`, digest: 'D', fileSize: 10, statSig: '1:10:1', updatedAt: 1, ...over });
 }
 
 describe('ledger', () => {

@@ -69,6 +69,7 @@ export function handleMove(ctx: AgentContext, req: MoveRequest): void {
     if (rescuedTo) restoreRescued(rescuedTo, dst);
     throw err;
   }
+  if (rescuedTo) ctx.log.warn({ path: dst, rescuedTo, movedFrom: src }, 'local edit moved aside before a move replaced it');
   if (req.rmdir !== 'keep') pruneEmptyDirs(dirname(src), ws.root, req.rmdir === 'preserveCWD' ? process.cwd() : undefined);
 }
 
@@ -79,6 +80,7 @@ function moveUntracked(src: string, dst: string, force: boolean): void {
     if (dstSt) return; // already moved
     throw new O4Error('NOT_FOUND', `${src} - file does not exist.`, { path: src });
   }
+  if (srcSt.isDirectory()) throw new O4Error('IS_DIRECTORY', `cannot move ${src}: it is a directory`, { path: src });
   if (dstSt && !force && !(dstSt.ino === srcSt.ino && dstSt.dev === srcSt.dev)) {
     throw new O4Error('EXISTS', `${dst} - can't overwrite existing file.`, { path: dst });
   }

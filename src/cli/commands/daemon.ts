@@ -68,7 +68,7 @@ async function start(ctx: CliContext, args: DaemonArgs): Promise<number> {
   if (running) throw new O4Error('DAEMON', `the daemon is already running (pid ${running.pid})`);
   mkdirSync(ctx.paths.logDir, { recursive: true, mode: 0o700 });
   const startLog = join(ctx.paths.logDir, 'daemon-start.log');
-  const err = openSync(startLog, 'w');
+  const err = openSync(startLog, 'w', 0o600);
   const child = spawn(
     process.execPath,
     [join(packageRoot(), 'dist', 'src', 'main.js'), 'daemon', 'run', ...(args.home ? ['--home', args.home] : [])],

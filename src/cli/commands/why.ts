@@ -126,7 +126,7 @@ function sourceName(source: string | null): string {
     case 'store':
       return 'from the local content store';
     case 'sibling':
-      return 'copied from another workspace';
+      return 'copied from another hydrated copy on this machine';
     case 'seed':
       return 'copied from a seeded directory';
     case 'server':
