@@ -180,9 +180,13 @@ export class Ledger {
     this.db.pragma('wal_autocheckpoint = 0');
     // After a checkpoint the WAL is reused from its start; keep the file itself from staying huge.
     this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    // Rarely: every checkpoint fsyncs, and an ext4 fsync makes the agent's next file creations wait
+    // for the journal. At 20 checkpoints a second `add` p99 was 1.07 ms, at one 0.42 ms
+    // (docs/benchmarks.md), and pages rewritten meanwhile are copied once. A fast writer nudges the
+    // worker every few thousand commits so that the WAL stays bounded.
     const checkpointer = new WalCheckpointer(
       this.path,
-      { thresholdBytes: autoPages * 4096, restartBytes: 4 * autoPages * 4096, intervalMs: 50 },
+      { thresholdBytes: autoPages * 4096, restartBytes: 4 * autoPages * 4096, intervalMs: 1000, nudgeWrites: 2000 },
       log,
       () => {
         if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${autoPages}`);

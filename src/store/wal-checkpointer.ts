@@ -16,6 +16,8 @@ export interface CheckpointerOptions {
   readonly thresholdBytes: number;
   /** How often the worker checkpoints once awake. */
   readonly intervalMs: number;
+  /** Commits after which the writer asks for a checkpoint before the interval is up. */
+  readonly nudgeWrites: number;
   /** WAL size from which the worker also restarts the WAL from its beginning. */
   readonly restartBytes: number;
 }
@@ -28,6 +30,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.db, { timeout: 0 });
 const walFile = workerData.db + '-wal';
+let retries = 0;
 const run = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -41,6 +44,11 @@ const run = () => {
       } catch (err) {
         if (err.code !== 'SQLITE_BUSY') throw err;
       }
+      // The writer was in a transaction: look for a gap between its requests a little later.
+      if (!restarted && retries < 20) {
+        retries++;
+        setTimeout(run, 10);
+      } else retries = 0;
     }
     parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed, restarted });
   } catch (err) {
@@ -49,6 +57,8 @@ const run = () => {
 };
 run();
 setInterval(run, workerData.intervalMs);
+// The writer's nudge after many commits: the WAL stays bounded however fast it is written.
+parentPort.on('message', run);
 `;
 
 export class WalCheckpointer {
@@ -66,7 +76,13 @@ export class WalCheckpointer {
 
   /** Called after each committed write; looks at the WAL size every 64 writes. */
   noteWrite(): void {
-    if (this.worker || this.failed || ++this.writes % 64 !== 0) return;
+    if (this.failed) return;
+    this.writes++;
+    if (this.worker) {
+      if (this.writes % this.options.nudgeWrites === 0) this.worker.postMessage('now');
+      return;
+    }
+    if (this.writes % 64 !== 0) return;
     const size = statSync(`${this.dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
     if (size >= this.options.thresholdBytes) this.start();
   }
