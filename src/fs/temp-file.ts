@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, unlinkSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { errnoCode, ioError } from '../errors.js';
 
 /**
@@ -9,6 +10,8 @@ import { errnoCode, ioError } from '../errors.js';
  */
 const TEMP_PREFIX = '.o4tmp.';
 let sequence = 0;
+/** Copy workers (hydrate/copy-pool.ts) count on their own: their names must not meet the main thread's. */
+const THREAD_TAG = threadId === 0 ? '' : `t${threadId}-`;
 
 export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
@@ -43,7 +46,7 @@ export function openTempBeside(target: string): { fd: number; tmpPath: string } 
   const dir = dirname(target);
   // A stale temp file of a crashed process with a recycled pid is skipped: take the next number.
   for (let attempt = 0; attempt < 100; attempt++) {
-    const tmpPath = `${dir}/${TEMP_PREFIX}${process.pid}.${++sequence}`;
+    const tmpPath = `${dir}/${TEMP_PREFIX}${process.pid}.${THREAD_TAG}${++sequence}`;
     const fd = createExclusive(tmpPath);
     if (fd !== undefined) return { fd, tmpPath };
   }
