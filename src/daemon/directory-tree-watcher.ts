@@ -49,8 +49,8 @@ export class DirectoryTreeWatcher {
   /** Watches dir and, breadth first, every directory below it (symlinks are not followed). */
   private async watchTree(top: string): Promise<void> {
     const queue = [top];
-    while (queue.length > 0 && !this.closed) {
-      const dir = queue.shift()!;
+    for (let next = 0; next < queue.length && !this.closed; next++) {
+      const dir = queue[next]!;
       if (this.watchers.has(dir)) continue;
       if (!this.watchOne(dir)) continue;
       let entries: Dirent[];
