@@ -70,18 +70,11 @@ export interface SubmitResult {
   files: Array<{ depotFile: string; rev: number; digest: string | null; fileSize: number }>;
 }
 
-interface StoredRevision {
-  rev: number;
-  change: number;
-  action: FileAction;
-  type: string;
-  time: number;
-  digest: string | null;
-  fileSize: number;
-  user: string;
+/** A revision as depot.json keeps it: its content is a file in archive/. */
+type StoredRevision = Omit<RevisionInfo, 'depotFile' | 'storedContent'> & {
   /** archive/ file name; null for deletes */
   blob: string | null;
-}
+};
 
 interface DepotState {
   port: string;
